@@ -1,0 +1,307 @@
+"""Rewrite rules for the general (symbolic-width) EBP proof, each one a sound identity of finite sums.
+
+sympy does the calculus of the general proof by itself (``diff`` through ``Sum`` and nested activations,
+``d W[k, l] / d W[j, i] = KroneckerDelta(j, k) * KroneckerDelta(i, l)``, indexing of matrix expressions such
+as ``(W.T * delta)[j, s]``). It cannot finish the proof alone because of facts about sums whose upper bound is
+a symbol (a layer width ``m_N`` or the batch size ``n``):
+
+* ``sift``: ``Sum(KroneckerDelta(a, k) * f(k), (k, 0, m - 1)) = f(a)`` needs ``0 <= a <= m - 1``. sympy's
+  ``Sum.doit`` returns ``Piecewise((f(a), a <= m - 1), (0, True))`` (or leaves the sum alone inside nested or
+  multi-limit sums): its assumption system holds facts about single symbols only, so the relation
+  ``a <= m - 1`` between a generic index and a symbolic width cannot be stated.
+* ``flatten``: ``c * Sum(f, k) = Sum(c * f, k)`` (``c`` free of ``k``), ``Sum(Sum(f, l), k) = Sum(f, l, k)``
+  and ``Sum(f, k) * Sum(g, l) = Sum(f * g, k, l)``: distributivity; sympy has no canonical form for products
+  of sums (``expand`` and ``simplify`` leave them alone or pull factors the other way).
+* ``canonical``: interchange of finite sums with constant bounds, then renaming of the bound indices
+  (alpha-renaming) to names fixed by their ranges, so that two equal sums become equal syntactically.
+* ``fold``: the definition of the pre-activation, ``Sum(W_{M-1}[a, l] * A_{M-1}[l, b], l) -> Z_M[a, b]``
+  (eqs 9/13), applied right to left so that the derivative reads in the paper's quantities.
+
+Every rule returns ``(new_expr, applications)``; tests/derive/test_general_rules.py checks each one against
+direct evaluation of the sums at many concrete sizes. Indices are 0-based (sympy's matrix-expression indexing
+sums from 0 to m - 1); index ``j`` here is node ``j + 1`` of the paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy import Dummy, Indexed, KroneckerDelta, Mul, Sum, Symbol
+
+__all__ = ["RULES", "Rule", "canonical", "flatten", "fold", "sift"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rewrite rule: its name, the identity it applies and why sympy does not apply it by itself."""
+
+    name: str
+    identity: str
+    why: str
+
+
+RULES = {
+    "sift": Rule(
+        "sift",
+        "Sum(KroneckerDelta(a, k) * f(k), (k, 0, m - 1)) = f(a)   for 0 <= a <= m - 1",
+        "Sum.doit gives Piecewise((f(a), a <= m - 1), (0, True)) or leaves nested/multi-limit sums: sympy's "
+        "assumptions cannot state the relation a <= m - 1 between an index and a symbolic width",
+    ),
+    "flatten": Rule(
+        "flatten",
+        "c*Sum(f, k) = Sum(c*f, k);  Sum(Sum(f, l), k) = Sum(f, l, k);  Sum(f, k)*Sum(g, l) = Sum(f*g, k, l)",
+        "distributivity over a sum with a symbolic number of terms: sympy has no normal form for products "
+        "of Sums (expand/simplify do not merge or pull factors in)",
+    ),
+    "canonical": Rule(
+        "canonical",
+        "Sum(f, (k, 0, p), (l, 0, q)) = Sum(f, (l, 0, q), (k, 0, p)); bound indices renamed by their range",
+        "interchanging finite sums and alpha-renaming bound indices: sympy compares Sums syntactically, so "
+        "equal sums written in another order or with other index names do not compare equal",
+    ),
+    "fold": Rule(
+        "fold",
+        "Sum(W_{M-1}[a, l] * A_{M-1}[l, b], (l, 0, m_{M-1} - 1)) = Z_M[a, b]   (eqs 9/13, a definition)",
+        "a definition read right to left; sympy's diff keeps the nested sums it differentiated through",
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------- sift
+
+
+def _sift_one(summand, limits, ranges):
+    """Try to sum one KroneckerDelta out of Sum(summand, *limits); return (expr, done)."""
+    terms = sp.Add.make_args(summand)
+    common = set(Mul.make_args(terms[0])).intersection(*[set(Mul.make_args(t)) for t in terms[1:]])
+    for pos, (k, lo, hi) in enumerate(limits):
+        if lo != 0:
+            continue
+        for fac in sorted(common, key=sp.default_sort_key):
+            if not isinstance(fac, KroneckerDelta) or k not in fac.args:
+                continue
+            a = fac.args[0] if fac.args[1] == k else fac.args[1]
+            if a.has(k) or ranges.get(a) != hi:
+                continue
+            rest = sp.Add(*[t / fac for t in terms]).xreplace({k: a})
+            rest_limits = [lim for q, lim in enumerate(limits) if q != pos]
+            if any(lim[1].has(k) or lim[2].has(k) for lim in rest_limits):
+                continue
+            return (Sum(rest, *rest_limits) if rest_limits else rest), True
+    return None, False
+
+
+def sift(expr, ranges):
+    """Apply the ``sift`` rule bottom-up everywhere it applies.
+
+    ``ranges`` maps each free (generic) index to its upper bound ``m - 1``; the bound indices of enclosing
+    sums are added while descending. A delta is summed out only when the other index provably has the same
+    range, which is the rule's side condition. Returns ``(expr, applications)``.
+    """
+    count = 0
+
+    def walk(e, rng):
+        nonlocal count
+        if not e.args or isinstance(e, (Indexed, Symbol)):
+            return e
+        if isinstance(e, Sum):
+            limits = [tuple(lim) for lim in e.limits]
+            inner = dict(rng)
+            for k, lo, hi in limits:
+                if lo == 0:
+                    inner[k] = hi
+            summand = walk(e.function, inner)
+            while True:
+                new, done = _sift_one(summand, limits, inner)
+                if not done:
+                    return Sum(summand, *limits)
+                count += 1
+                if not isinstance(new, Sum):
+                    return walk(new, rng)
+                summand, limits = new.function, [tuple(lim) for lim in new.limits]
+        new_args = [walk(a, rng) for a in e.args]
+        return e.func(*new_args) if new_args != list(e.args) else e
+
+    return walk(expr, dict(ranges)), count
+
+
+# ------------------------------------------------------------------------------------------- flatten
+
+
+def _fresh(summ, limits, avoid):
+    """Rename bound indices of Sum(summ, *limits) that clash with symbols in ``avoid``."""
+    mapping = {}
+    new_limits = []
+    for k, lo, hi in limits:
+        if k in avoid:
+            d = Dummy(str(k))
+            mapping[k] = d
+            k = d
+        new_limits.append((k, lo, hi))
+    return summ.xreplace(mapping), new_limits
+
+
+def flatten(expr):
+    """Bring every product into the form ``c * Sum(product, *limits)`` with one multi-limit Sum.
+
+    Returns ``(expr, applications)`` where applications counts merged sums and factors pulled into a sum.
+    The bounds of the merged sums must not depend on one another's indices (true for layer widths).
+    """
+    count = 0
+
+    def walk(e):
+        nonlocal count
+        if not e.args or isinstance(e, (Indexed, Symbol)):
+            return e
+        if isinstance(e, Sum):
+            inner = walk(e.function)
+            limits = [tuple(lim) for lim in e.limits]
+            if isinstance(inner, Sum):
+                count += 1
+                summ, inner_limits = _fresh(inner.function, inner.limits, {lim[0] for lim in limits})
+                return Sum(summ, *inner_limits, *limits)
+            return Sum(inner, *limits)
+        args = [walk(a) for a in e.args]
+        if isinstance(e, sp.Add):
+            merged = _merge_add(args)
+            if merged is not None:
+                count += len(args) - 1
+                return merged
+        if isinstance(e, Mul):
+            sums = [a for a in args if isinstance(a, Sum)]
+            if sums:
+                count += len(args) - 1
+                others = [a for a in args if not isinstance(a, Sum)]
+                summand, limits = sp.S.One, []
+                for sm in sums:
+                    avoid = {lim[0] for lim in limits} | set().union(*[o.free_symbols for o in others])
+                    avoid |= summand.free_symbols
+                    f, lims = _fresh(sm.function, sm.limits, avoid)
+                    summand, limits = summand * f, limits + lims
+                outside = [o for o in others if not o.atoms(Indexed, sp.Function, sp.Derivative)]
+                inside = [o for o in others if o not in outside]
+                return Mul(*outside) * Sum(Mul(*inside) * summand, *limits)
+        return e.func(*args) if args != list(e.args) else e
+
+    out = walk(expr)
+    return out, count
+
+
+def _merge_add(terms):
+    """c1*Sum(f1, *lim) + c2*Sum(f2, *lim') = Sum(c1*f1 + c2*f2', *lim) when the bounds agree, else None."""
+    parts = []
+    for t in terms:
+        sums = [a for a in Mul.make_args(t) if isinstance(a, Sum)]
+        if len(sums) != 1:
+            return None
+        c = Mul(*[a for a in Mul.make_args(t) if a is not sums[0]])
+        if c.atoms(Indexed, sp.Function, sp.Derivative):
+            return None
+        parts.append((c, sums[0]))
+    first = parts[0][1].limits
+    bounds = [(lo, hi) for _, lo, hi in first]
+    summand = sp.S.Zero
+    for c, sm in parts:
+        if [(lo, hi) for _, lo, hi in sm.limits] != bounds:
+            return None
+        summand += c * sm.function.xreplace({lim[0]: f[0] for lim, f in zip(sm.limits, first, strict=True)})
+    return Sum(summand, *first)
+
+
+def _pull_constants_inside(expr):
+    """c * Sum(f) -> Sum(c * f) for the top-level product (used by canonical comparison)."""
+    if isinstance(expr, Mul):
+        sums = [a for a in expr.args if isinstance(a, Sum)]
+        if len(sums) == 1:
+            others = [a for a in expr.args if a is not sums[0]]
+            return Sum(Mul(*others) * sums[0].function, *sums[0].limits)
+    return expr
+
+
+# ----------------------------------------------------------------------------------------- canonical
+
+
+def canonical(expr, names=None):
+    """Sort the limits of every Sum by their bounds and rename bound indices after their range.
+
+    ``names`` maps an upper bound (e.g. ``m2 - 1``) to the base name of its index (e.g. ``"k2"``); indices of
+    other ranges are called ``u``. Sums whose limits have equal bounds keep their relative order. Returns
+    ``(expr, applications)``.
+    """
+    names = names or {}
+    count = 0
+    used: dict[str, int] = {}
+
+    def name_for(hi):
+        base = names.get(hi, "u")
+        used[base] = used.get(base, 0) + 1
+        return Symbol(f"{base}_{used[base]}" if used[base] > 1 else base, integer=True, nonnegative=True)
+
+    def walk(e):
+        nonlocal count
+        if not e.args or isinstance(e, (Indexed, Symbol)):
+            return e
+        if isinstance(e, Sum):
+            limits = [tuple(lim) for lim in e.limits]
+            dummies = {lim[0] for lim in limits}
+            if any((lo.free_symbols | hi.free_symbols) & dummies for _, lo, hi in limits):
+                order = list(range(len(limits)))  # dependent bounds: interchange not allowed
+            else:
+                order = sorted(range(len(limits)), key=lambda q: sp.default_sort_key(limits[q][2]))
+            if order != list(range(len(limits))):
+                count += 1
+            mapping, new_limits = {}, []
+            for q in order:
+                k, lo, hi = limits[q]
+                new = name_for(hi)
+                mapping[k] = new
+                new_limits.append((new, lo, hi))
+            return Sum(walk(e.function.xreplace(mapping)), *new_limits)
+        args = [walk(a) for a in e.args]
+        return e.func(*args) if args != list(e.args) else e
+
+    return walk(_pull_constants_inside(expr)), count
+
+
+# ---------------------------------------------------------------------------------------------- fold
+
+
+def fold(expr, layers):
+    """Replace pre-activation sums by their names Z_M[a, b] (eqs 9/13), innermost layer first.
+
+    ``layers`` is a list of ``(M, W_base, A_of, width_bound, Z_base)``: ``A_of(l, b)`` builds the expression
+    of ``A_{M-1}[l, b]`` (after folding of the layers below), ``width_bound`` is ``m_{M-1} - 1``.
+    Returns ``(expr, applications)``.
+    """
+    count = 0
+    for _M, W, A_of, bound, Z in layers:
+
+        def is_z(e, W=W, A_of=A_of, bound=bound):
+            if not isinstance(e, Sum) or len(e.limits) != 1:
+                return False
+            k, lo, hi = e.limits[0]
+            if lo != 0 or hi != bound:
+                return False
+            ws = [f for f in Mul.make_args(e.function) if isinstance(f, Indexed) and f.base == W]
+            if len(ws) != 1 or ws[0].indices[1] != k:
+                return False
+            rest = e.function / ws[0]
+            return any(rest == A_of(k, b) for b in _second_indices(rest, k))
+
+        def to_z(e, W=W, A_of=A_of, Z=Z):
+            k = e.limits[0][0]
+            w = next(f for f in Mul.make_args(e.function) if isinstance(f, Indexed) and f.base == W)
+            rest = e.function / w
+            b = next(b for b in _second_indices(rest, k) if rest == A_of(k, b))
+            return Z[w.indices[0], b]
+
+        new = expr.replace(is_z, to_z)
+        count += len(expr.atoms(Sum)) - len(new.atoms(Sum))
+        expr = new
+    return expr, count
+
+
+def _second_indices(e, k):
+    """Candidate column indices b of the Indexed objects X[k, b] / Z[k, b] inside e."""
+    return {ix.indices[1] for ix in e.atoms(Indexed) if len(ix.indices) == 2 and ix.indices[0] == k}
