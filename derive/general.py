@@ -124,11 +124,11 @@ def prove_direct(N, L=3, activation="sigmoid", cost_name="logloss", closed=None)
     def build(proof):
         lam_ = cost(net)
         proof.steps.append(Step("cost Lambda of the network, pre-activations written out (eqs 9, 13, 83)",
-                                _folded(net, lam_), "definition"))
+                                lam_, "definition"))
         t = sp.diff(lam_, w)
         proof.steps.append(Step(f"sympy.diff(Lambda, W{N}[j, i]): linearity through Sum, chain rule through "
                                 f"phi, d W{N}[k, l]/d W{N}[j, i] = KroneckerDelta(j, k)*KroneckerDelta(i, l),"
-                                " 0 for the other layers", _folded(net, t), "sympy"))
+                                " 0 for the other layers", t, "sympy"))
         t, c = fold(t, net.fold_layers())
         t = normal_dphi(t)
         proof.steps.append(Step("name the pre-activations Z_M[k, s] (definition read right to left)", t,
@@ -143,18 +143,14 @@ def prove_direct(N, L=3, activation="sigmoid", cost_name="logloss", closed=None)
         r = rhs_m[j, i]
         proof.steps.append(Step("entry [j, i] of the matrix expression, indexed by sympy", r, "sympy"))
         r = net.entries(r)
-        proof.steps.append(Step("entries W, A = phi(Z), D_phi = phi'(Z), delta_out by their definitions", r,
-                                "definition"))
+        dphi = "phi(Z)(1 - phi(Z)) (eq 16/17)" if activation == "sigmoid" else "Dphi(Z)"
+        proof.steps.append(Step(f"entries by their definitions: W, A = phi(Z), D_phi = {dphi}, delta_out "
+                                "(eqs 20/21, 84)", r, "definition"))
         r, c = flatten(r)
         proof.steps.append(Step("pull factors into the sums, merge nested sums", r, "rule", "flatten", c))
         compare(proof, t, r, names)
 
     return _run(GeneralProof(f"direct N={N}", statement), build)
-
-
-def _folded(net, expr):
-    """For display only: the expression with pre-activations named (the proof keeps its own copy)."""
-    return normal_dphi(fold(expr, net.fold_layers())[0])
 
 
 # ------------------------------------------------------------------------------------------- induction
