@@ -1,0 +1,102 @@
+"""The networks verify checks: the paper's reference case, seeded random networks, adversarial sizes.
+
+A :class:`Case` is data (sizes m_0..m_L, batch size n, seed, activation, cost); ``Case.data()`` draws
+(weights, X, Y) from ``numpy.random.default_rng(seed)`` so every run sees the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+__all__ = ["REFERENCE_SIZES", "Case", "impl_cases", "main_cases", "parse_sizes"]
+
+# The paper's example MLP: L0 input, L1 and L2 hidden, L3 output (sect. 1.3; L1 has 2, L2 3, L3 2 nodes).
+REFERENCE_SIZES = (3, 2, 3, 2)
+REFERENCE_N = 3
+
+
+@dataclass(frozen=True)
+class Case:
+    """One network to check: ``sizes`` (m_0, ..., m_L), batch ``n``, data ``seed``."""
+
+    label: str
+    sizes: tuple
+    n: int
+    seed: int = 0
+    activation: str = "sigmoid"
+    cost: str = "logloss"
+
+    @property
+    def L(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def shapes(self) -> list[tuple[int, int]]:
+        return [(self.sizes[N + 1], self.sizes[N]) for N in range(self.L)]
+
+    def data(self):
+        """(weights, X, Y): W_N ~ N(0, 1.5^2 / m_N), X ~ N(0, 1), Y targets valid for the cost."""
+        rng = np.random.default_rng(self.seed)
+        weights = [rng.normal(0.0, 1.5 / np.sqrt(m_in), size=(m_out, m_in)) for m_out, m_in in self.shapes]
+        X = rng.normal(size=(self.sizes[0], self.n))
+        m_L = self.sizes[-1]
+        if self.cost == "softmax_ce":
+            Y = np.eye(m_L)[:, rng.integers(0, m_L, size=self.n)]
+        else:
+            Y = rng.uniform(0.05, 0.95, size=(m_L, self.n))
+        return weights, X, Y
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "sizes": list(self.sizes)}
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """"784,30,10" -> (784, 30, 10); raises ValueError with a one-line reason."""
+    try:
+        sizes = tuple(int(s) for s in text.replace("-", ",").split(",") if s.strip())
+    except ValueError:
+        raise ValueError(f"sizes must be comma-separated integers like 784,30,10, got {text!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"need at least two layer sizes (input and output), got {text!r}")
+    if min(sizes) < 1:
+        raise ValueError(f"every layer needs at least one node, got {text!r}")
+    return sizes
+
+
+def _random_sizes(rng: np.random.Generator, depth: int, low: int, high: int) -> tuple[int, ...]:
+    """Sizes with no two neighbouring layers equal (so no W_N is square and transposes show)."""
+    sizes = [int(rng.integers(low, high + 1))]
+    while len(sizes) < depth + 1:
+        m = int(rng.integers(low, high + 1))
+        if m != sizes[-1]:
+            sizes.append(m)
+    return tuple(sizes)
+
+
+def main_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss") -> list[Case]:
+    """The reference case and one seeded random network per depth 1..6 (non-square, n = 1 and n > 1)."""
+    rng = np.random.default_rng(seed)
+    cases = [Case("reference", REFERENCE_SIZES, REFERENCE_N, seed, activation, cost)]
+    for depth in range(1, 7):
+        sizes = _random_sizes(rng, depth, 1 if depth > 1 else 2, 5 if depth < 5 else 4)
+        n = 1 if depth % 2 else int(rng.integers(2, 5))
+        cases.append(Case(f"depth {depth}", sizes, n, seed + depth, activation, cost))
+    return cases
+
+
+# Chosen so that common bugs cannot hide: no square W_N, no equal neighbouring shapes, more than one
+# output, n = 1 and n > 1 (a missing 1/n or mixed samples vanish at n = 1), depth > 3.
+ADVERSARIAL = [((4, 3, 5, 2), 4), ((3, 5, 2), 1), ((2, 5, 3, 4, 3), 3), ((5, 4, 6, 3, 2, 4), 5)]
+
+
+def impl_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", sizes=None,
+               batch: int | None = None) -> list[Case]:
+    """Cases for a user's implementation: the reference and the adversarial sizes, or the user's own."""
+    if sizes is not None:
+        return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, activation, cost)]
+    cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, activation, cost)]
+    for k, (s, n) in enumerate(ADVERSARIAL, start=1):
+        cases.append(Case(f"adversarial {k}", s, batch or n, seed + k, activation, cost))
+    return cases

@@ -1,0 +1,209 @@
+"""Numeric gradients (the engine's or a user's) against expected values -> :class:`Report` (data only).
+
+Per entry: expected (the truth, 30 digits when symbolic), got, absolute and relative error, error in units
+in the last place (ULPs) of the got dtype, status. Per matrix W_N: entries checked / total, maxima, the
+worst entry, and the relative error of each numeric oracle (complex step, central differences) against
+the same truth. Presentation lives in ``verify.report``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import mpmath
+import numpy as np
+
+from .impl import Problem, call_user, validate_gradients
+from .oracles import ORACLES
+from .sampling import select_entries
+from .tolerances import Tolerance, tolerance_for
+from .truth import truth_values
+
+__all__ = ["EntryCheck", "MatrixCheck", "Report", "compare", "entry_check"]
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """One weight W_N[r, c] = the paper's {}_N w_i^j with i = c + 1 (source), j = r + 1 (target)."""
+
+    N: int
+    r: int
+    c: int
+    expected: float
+    got: float
+    abs_err: float
+    rel_err: float
+    ulps: float
+    ok: bool
+    oracles: dict = field(default_factory=dict)
+
+    @property
+    def i(self) -> int:
+        return self.c + 1
+
+    @property
+    def j(self) -> int:
+        return self.r + 1
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "i": self.i, "j": self.j}
+
+
+@dataclass(frozen=True)
+class MatrixCheck:
+    """The agreement of grad_W[N] (one table row)."""
+
+    N: int
+    shape: tuple
+    total: int
+    checked: int
+    max_abs: float
+    max_rel: float
+    max_ulps: float
+    worst: EntryCheck | None
+    ok: bool
+    oracle_rel: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["worst"] = None if self.worst is None else self.worst.as_dict()
+        d["shape"] = list(self.shape)
+        return d
+
+
+@dataclass
+class Report:
+    """Everything one comparison found; ``ok`` is the verdict. No printing here (see verify.report)."""
+
+    label: str
+    sizes: tuple
+    n: int
+    activation: str
+    cost: str
+    truth: str
+    tolerance: Tolerance
+    matrices: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    diagnosis: object = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(m.ok for m in self.matrices)
+
+    @property
+    def checked(self) -> int:
+        return sum(m.checked for m in self.matrices)
+
+    @property
+    def total(self) -> int:
+        return sum(int(np.prod(s)) for s in zip(self.sizes[1:], self.sizes[:-1], strict=True))
+
+    def worst(self, k: int = 5) -> list[EntryCheck]:
+        """The k worst entries, failures first, by relative error."""
+        return sorted(self.entries, key=lambda e: (e.ok, -_finite(e.rel_err), -e.abs_err))[:k]
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label, "sizes": list(self.sizes), "n": self.n, "activation": self.activation,
+            "cost": self.cost, "truth": self.truth, "tolerance": self.tolerance.as_dict(), "ok": self.ok,
+            "checked": self.checked, "total": self.total, "seconds": round(self.seconds, 4),
+            "matrices": [m.as_dict() for m in self.matrices],
+            "worst": [e.as_dict() for e in self.worst(5)],
+            "problems": [p.as_dict() for p in self.problems],
+            "diagnosis": None if self.diagnosis is None else self.diagnosis.as_dict(),
+        }
+
+
+def _finite(x: float) -> float:
+    return 1e300 if not np.isfinite(x) else x
+
+
+def entry_check(key, expected, got: float, tol: Tolerance, dtype, oracles=None) -> EntryCheck:
+    """Compare one value against the truth (mpmath or float); errors are computed before rounding."""
+    N, r, c = key
+    diff = mpmath.mpf(float(got)) - mpmath.mpf(expected)
+    abs_err = float(abs(diff)) if np.isfinite(got) else float("inf")
+    exp_f = float(expected)
+    rel_err = abs_err / abs(exp_f) if exp_f != 0 else (0.0 if abs_err == 0 else float("inf"))
+    ulp = float(np.spacing(np.abs(np.asarray(exp_f, dtype=dtype))))
+    ulps = abs_err / ulp if ulp > 0 else float("inf")
+    return EntryCheck(N, r, c, exp_f, float(got), abs_err, rel_err, ulps, tol.allows(abs_err, exp_f),
+                      dict(oracles or {}))
+
+
+def _relative(value: float, expected) -> float:
+    err = float(abs(mpmath.mpf(value) - mpmath.mpf(expected)))
+    exp_f = abs(float(expected))
+    return err / exp_f if exp_f else (0.0 if err == 0 else float("inf"))
+
+
+def _matrix(N, shape, entries: list[EntryCheck], oracle_rel) -> MatrixCheck:
+    total = int(shape[0] * shape[1])
+    if not entries:
+        return MatrixCheck(N, tuple(shape), total, 0, 0.0, 0.0, 0.0, None, True, oracle_rel)
+    worst = max(entries, key=lambda e: (not e.ok, _finite(e.rel_err), e.abs_err))
+    return MatrixCheck(N, tuple(shape), total, len(entries), max(e.abs_err for e in entries),
+                       max(e.rel_err for e in entries), max(e.ulps for e in entries), worst,
+                       all(e.ok for e in entries), oracle_rel)
+
+
+def compare(got, weights, X, Y, *, activation: str = "sigmoid", cost: str = "logloss",
+            output_activation: str | None = None, entries=None, sample: int | None = None, seed: int = 0,
+            truth: str = "symbolic", oracles=("complex-step", "central-diff"),
+            tolerance: Tolerance | None = None,
+            label: str = "", diagnose: bool = True) -> Report:
+    """Compare gradients with the truth at (weights, X, Y); returns a :class:`Report`, prints nothing.
+
+    got: a list of grad_W[N] arrays, or a function ``backprop(weights, X, Y)`` to call (its exceptions,
+    wrong return types and shapes become ``Report.problems``). entries: keys (N, r, c) to check; default
+    every entry, or a seeded sample of about ``sample`` entries (corners included). truth: "symbolic"
+    (sympy via derive) or "complex-step". oracles: extra numeric columns, each judged against the truth.
+    """
+    start = time.perf_counter()
+    weights = [np.asarray(W, dtype=float) for W in weights]
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    shapes = [W.shape for W in weights]
+    sizes = (X.shape[0], *(s[0] for s in shapes))
+    options = {"activation": activation, "cost": cost, "output_activation": output_activation}
+    report = Report(label, sizes, X.shape[1], activation, cost, truth, tolerance or tolerance_for(float))
+    problems: list[Problem] = []
+    if callable(got):
+        result, problem = call_user(got, weights, X, Y)
+        problems = [problem] if problem else []
+        arrays = None
+    else:
+        result = got
+    if not problems:
+        arrays, problems = validate_gradients(result, shapes)
+    report.problems = problems
+    if arrays is not None and tolerance is None:
+        report.tolerance = tolerance_for(np.result_type(*arrays) if arrays else float)
+    if entries is None:
+        entries = select_entries(shapes, sample, np.random.default_rng(seed))
+    expected = truth_values(truth, weights, X, Y, entries, **options)
+    oracle_values = {name: ORACLES[name](weights, X, Y, entries, **options) for name in oracles}
+    shape_ok = arrays is not None and len(arrays) == len(shapes)
+    for N, shape in enumerate(shapes):
+        keys = [k for k in entries if k[0] == N]
+        rel = {name: max((_relative(v[k], expected[k]) for k in keys), default=0.0)
+               for name, v in oracle_values.items()}
+        checks = []
+        if shape_ok and arrays[N].shape == shape:
+            dtype = arrays[N].dtype
+            checks = [entry_check(k, expected[k], arrays[N][k[1], k[2]], report.tolerance, dtype,
+                                  {name: v[k] for name, v in oracle_values.items()}) for k in keys]
+        report.matrices.append(_matrix(N, shape, checks, rel))
+        if not checks:
+            report.matrices[-1] = MatrixCheck(N, shape, int(np.prod(shape)), 0, float("nan"), float("nan"),
+                                              float("nan"), None, problems == [], rel)
+        report.entries.extend(checks)
+    if diagnose and not report.ok and arrays is not None:
+        from .diagnose import diagnose as run_diagnosis
+
+        report.diagnosis = run_diagnosis(arrays, weights, X, Y, tolerance=report.tolerance,
+                                         expected={k: float(v) for k, v in expected.items()}, **options)
+    report.seconds = time.perf_counter() - start
+    return report

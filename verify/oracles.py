@@ -1,0 +1,101 @@
+"""Numeric oracles for dLambda/dW_N[r, c]: complex-step and central differences.
+
+Both only evaluate the cost (eq 19) with verify's own forward pass (``verify.functions``), never the engine.
+
+* complex step: dLambda/dw = Im(Lambda(w + ih)) / h with h = 1e-30. No subtraction, so no cancellation:
+  accurate to about one rounding error (1e-16 relative). No common gradient checker uses it.
+* central differences: (Lambda(w + h) - Lambda(w - h)) / 2h with h = eps^(1/3) max(1, |w|), what
+  ``torch.autograd.gradcheck`` does. Truncation and cancellation leave ~1e-10 relative error, often far
+  worse near zero, which is why a checker built on it needs loose tolerances and lets small bugs through.
+
+Entries are keyed ``(N, r, c)``: 0-based row r (target node j = r+1 on L(N+1)) and column c (source node
+i = c+1 on L(N)) of W_N, the paper's {}_N w_i^j.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from .functions import ACTIVATIONS, output_function, sample_costs
+
+__all__ = ["ORACLES", "central_difference", "complex_step", "full_gradient"]
+
+Key = tuple[int, int, int]
+
+
+class _Evaluator:
+    """Cost of the network with one weight changed, re-running only the layers above that weight."""
+
+    def __init__(self, weights, X, Y, activation, cost, output_activation, biases, dtype):
+        self.W = [np.asarray(W, dtype=dtype) for W in weights]
+        self.b = None if biases is None else [np.asarray(b, dtype=dtype).reshape(-1, 1) for b in biases]
+        self.Y = np.asarray(Y, dtype=float)
+        self.cost = cost
+        self.L = len(self.W)
+        self.phis = [ACTIVATIONS[activation]] * (self.L - 1) + [
+            output_function(activation, cost, output_activation)
+        ]
+        self.A = [np.asarray(X, dtype=dtype)]
+        for N in range(self.L):
+            self.A.append(self._layer(N, self.W[N], self.A[N])[1])
+
+    def _layer(self, N, W, A_N):
+        z = W @ A_N
+        if self.b is not None:
+            z = z + self.b[N]
+        return z, self.phis[N](z)
+
+    def cost_with(self, N: int, r: int, c: int, value) -> complex:
+        """Lambda with W_N[r, c] replaced by ``value`` (real or complex)."""
+        W = self.W[N].astype(np.result_type(self.W[N], value), copy=True)
+        W[r, c] = value
+        z, a = self._layer(N, W, self.A[N])
+        for M in range(N + 1, self.L):
+            z, a = self._layer(M, self.W[M], a)
+        with np.errstate(all="ignore"):
+            return np.mean(sample_costs(a, self.Y, z, self.cost))
+
+
+def _entries(weights, entries: Iterable[Key] | None) -> list[Key]:
+    if entries is not None:
+        return list(entries)
+    return [(N, r, c) for N, W in enumerate(weights) for r in range(W.shape[0]) for c in range(W.shape[1])]
+
+
+def complex_step(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss",
+                 output_activation=None, biases=None, h: float = 1e-30) -> dict[Key, float]:
+    """dLambda/dW_N[r, c] = Im(Lambda(W_N[r, c] + ih)) / h for each key (all entries when None)."""
+    ev = _Evaluator(weights, X, Y, activation, cost, output_activation, biases, complex)
+    out = {}
+    for N, r, c in _entries(weights, entries):
+        out[(N, r, c)] = float(np.imag(ev.cost_with(N, r, c, ev.W[N][r, c] + 1j * h)) / h)
+    return out
+
+
+def central_difference(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss",
+                       output_activation=None, biases=None, h: float | None = None) -> dict[Key, float]:
+    """(Lambda(w + h) - Lambda(w - h)) / 2h with gradcheck's step eps^(1/3) * max(1, |w|) by default."""
+    ev = _Evaluator(weights, X, Y, activation, cost, output_activation, biases, float)
+    step0 = np.finfo(float).eps ** (1 / 3)
+    out = {}
+    for N, r, c in _entries(weights, entries):
+        w = float(ev.W[N][r, c])
+        step = h if h is not None else step0 * max(1.0, abs(w))
+        up = float(np.real(ev.cost_with(N, r, c, w + step)))
+        down = float(np.real(ev.cost_with(N, r, c, w - step)))
+        out[(N, r, c)] = (up - down) / (2 * step)
+    return out
+
+
+def full_gradient(oracle, weights, X, Y, **options) -> list[np.ndarray]:
+    """Every entry of every grad_W[N] from an oracle, as float64 arrays shaped like the weights."""
+    values = oracle(weights, X, Y, None, **options)
+    grads = [np.zeros(np.shape(W)) for W in weights]
+    for (N, r, c), v in values.items():
+        grads[N][r, c] = v
+    return grads
+
+
+ORACLES = {"complex-step": complex_step, "central-diff": central_difference}
