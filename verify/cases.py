@@ -80,7 +80,7 @@ def main_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss"
     rng = np.random.default_rng(seed)
     cases = [Case("reference", REFERENCE_SIZES, REFERENCE_N, seed, activation, cost)]
     for depth in range(1, 7):
-        sizes = _random_sizes(rng, depth, 1 if depth > 1 else 2, 5 if depth < 5 else 4)
+        sizes = _random_sizes(rng, depth, 2, 5 if depth < 5 else 4)
         n = 1 if depth % 2 else int(rng.integers(2, 5))
         cases.append(Case(f"depth {depth}", sizes, n, seed + depth, activation, cost))
     return cases

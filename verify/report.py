@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["fmt_err", "make_console", "matrix_table", "problems_text", "to_json", "verdict", "worst_table"]
+__all__ = ["diagnosis_text", "fmt_err", "make_console", "matrix_table", "mismatch_text", "problems_text",
+           "render_check", "render_engine", "summary_table", "to_json", "verdict", "worst_table"]
 
 ORACLE_HEAD = {"complex-step": "complex\nstep", "central-diff": "central\ndiff"}
 
@@ -128,3 +129,96 @@ def _clean(obj):
 def to_json(data) -> str:
     """Strict JSON (inf/nan as strings) of plain data built by the ``as_dict`` methods."""
     return json.dumps(_clean(data), indent=2, allow_nan=False)
+
+
+NOTATION = ("(N,i,j) = the paper's {}_N w_i^j: i source node on L(N), j target node on L(N+1), 1-based "
+            "(numpy W_N[j-1, i-1]). complex step / central diff: those oracles' max rel error against the "
+            "same truth.")
+
+
+def summary_table(result) -> Table:
+    """One row per case of a CheckResult: sizes, n, entries checked, max rel error, status."""
+    t = _table(f"{result.subject}")
+    for name, justify in (("case", "left"), ("sizes", "left"), ("n", "right"), ("checked", "right"),
+                          ("max rel", "right"), ("status", "left")):
+        t.add_column(name, justify=justify, no_wrap=True)
+    for r in result.reports:
+        rel = max((m.max_rel for m in r.matrices if m.checked), default=float("nan"))
+        bad = "ERROR" if r.problems and not any(m.checked for m in r.matrices) else "FAIL"
+        t.add_row(r.label, "-".join(map(str, r.sizes)), str(r.n), f"{r.checked}/{r.total}", fmt_err(rel),
+                  status_text(r.ok, "ok", bad))
+    return t
+
+
+def diagnosis_text(diagnosis) -> Text:
+    out = Text("diagnosis: ", style="bold")
+    out.append(diagnosis.title + "\n", style="yellow")
+    for line in diagnosis.evidence[:6]:
+        out.append(f"  - {line}\n")
+    return out
+
+
+def _verdict_text(result) -> str:
+    n = len(result.reports)
+    if result.ok:
+        return f"{result.subject}: all {n} cases agree with the ground truth"
+    text = f"{result.subject}: {len(result.failing)} of {n} cases disagree"
+    return text + (f" - {result.diagnosis.title}" if result.diagnosis else "")
+
+
+def render_check(console: Console, result) -> None:
+    """The ``impl`` view: per-case summary; on failure the worst entries, problems, diagnosis."""
+    console.print(summary_table(result))
+    focus = result.focus()
+    if focus is not None:
+        if focus.entries:
+            console.print(worst_table(focus))
+        if focus.problems:
+            console.print(problems_text(focus.problems), end="")
+        if result.diagnosis:
+            console.print(diagnosis_text(result.diagnosis), end="")
+    tol = result.reports[0].tolerance if result.reports else None
+    if tol is not None:
+        console.print(Text(f"tolerance {tol}; truth: {result.reports[0].truth}", style="dim"))
+    console.print(verdict(result.ok, _verdict_text(result)))
+
+
+def render_engine(console: Console, result, oracles=("complex-step", "central-diff")) -> None:
+    """The main job / ``sizes`` view: the proof summary, one agreement table per case, the verdict."""
+    if result.proof is not None:
+        p = result.proof
+        console.print(Text.assemble(("proof ", "bold"), status_text(p.ok, "PROVEN", "NOT PROVEN"),
+                                    f" {p.text} ({p.seconds:.1f} s)"))
+    for r in result.reports:
+        console.print(matrix_table(r, oracles))
+        if r.problems:
+            console.print(problems_text(r.problems), end="")
+    console.print(Text(NOTATION, style="dim"))
+    if result.reports:
+        console.print(Text(f"tolerance {result.reports[0].tolerance}", style="dim"))
+    checked = sum(r.checked for r in result.reports)
+    total = sum(r.total for r in result.reports)
+    count = len(result.reports)
+    what = f"{checked} of {total} entries in {count} network{'s' if count != 1 else ''}"
+    text = (f"engine agrees with sympy.diff on {what}" if result.ok
+            else f"disagreement: {len(result.failing)} of {len(result.reports)} networks ({what})")
+    console.print(verdict(result.ok, text + f" [{result.seconds:.1f} s]"))
+
+
+def mismatch_text(result, width: int = 100) -> str:
+    """Plain text for GradientMismatch: verdict, diagnosis, worst entries, problems, tolerance."""
+    import io
+
+    buf = io.StringIO()
+    console = make_console(no_color=True, file=buf, width=width)
+    console.print(_verdict_text(result))
+    focus = result.focus()
+    if result.diagnosis:
+        console.print(diagnosis_text(result.diagnosis), end="")
+    if focus is not None:
+        if focus.problems:
+            console.print(problems_text(focus.problems), end="")
+        if focus.entries:
+            console.print(worst_table(focus))
+        console.print(f"tolerance {focus.tolerance}; truth: {focus.truth}")
+    return buf.getvalue().rstrip()

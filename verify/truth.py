@@ -13,22 +13,31 @@ import numpy as np
 
 from .oracles import complex_step
 
-__all__ = ["TRUTHS", "symbolic", "truth_values"]
+__all__ = ["TRUTHS", "api", "symbolic", "truth_values"]
 
 Key = tuple[int, int, int]
+
+
+def api(package: str, name: str):
+    """``package.name`` from a sibling package's public API, or RuntimeError with a one-line reason."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(package), name)
+    except (ImportError, AttributeError) as exc:
+        raise RuntimeError(f"{package}.{name} is not available ({exc})") from None
 
 
 def symbolic(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss", output_activation=None,
              biases=None, dps: int = 30) -> dict[Key, mpmath.mpf]:
     """sympy.diff ground truth at the given numbers (``derive.ground_truth_at``), as mpmath numbers."""
-    import derive  # the truth package; imported late so verify's data model loads without sympy work
-
     sizes = [int(np.shape(X)[0])] + [int(np.shape(W)[0]) for W in weights]
     options = {"entries": entries, "activation": activation, "cost": cost, "biases": biases, "dps": dps}
     if output_activation is not None:
         options["output_activation"] = output_activation
-    values = derive.ground_truth_at(sizes, [np.asarray(W, float) for W in weights], np.asarray(X, float),
-                                    np.asarray(Y, float), **options)
+    ground_truth_at = api("derive", "ground_truth_at")
+    values = ground_truth_at(sizes, [np.asarray(W, float) for W in weights], np.asarray(X, float),
+                             np.asarray(Y, float), **options)
     return {tuple(int(k) for k in key): mpmath.mpf(v) for key, v in values.items()}
 
 

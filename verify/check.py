@@ -1,0 +1,103 @@
+"""Checking a whole implementation (a user's or the engine) over several cases; the pytest-facing API.
+
+``check_implementation(fn)`` -> :class:`CheckResult` (data); ``assert_backprop_correct(fn)`` raises
+:class:`GradientMismatch` (an AssertionError) naming the worst entries and the diagnosis.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .cases import Case, impl_cases
+from .compare import Report, compare
+from .diagnose import Diagnosis, combine
+
+__all__ = ["CheckResult", "GradientMismatch", "assert_backprop_correct", "check_implementation"]
+
+
+@dataclass
+class CheckResult:
+    """Reports of one subject (a function) over several cases, one combined diagnosis, the verdict."""
+
+    subject: str
+    reports: list = field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+    proof: object = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        proof_ok = self.proof is None or bool(getattr(self.proof, "ok", True))
+        return proof_ok and all(r.ok for r in self.reports)
+
+    @property
+    def failing(self) -> list[Report]:
+        return [r for r in self.reports if not r.ok]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def focus(self) -> Report | None:
+        """The failing report that best shows the bug: the diagnosed kind on the deepest network."""
+        failing = self.failing
+        if not failing:
+            return None
+        kind = self.diagnosis.kind if self.diagnosis else None
+        matching = [r for r in failing if r.diagnosis is not None and r.diagnosis.kind == kind] or failing
+        return max(matching, key=lambda r: (len(r.sizes), -len(r.problems)))
+
+    def as_dict(self) -> dict:
+        return {"subject": self.subject, "ok": self.ok, "exit_code": self.exit_code,
+                "seconds": round(self.seconds, 3),
+                "proof": None if self.proof is None else self.proof.as_dict(),
+                "diagnosis": None if self.diagnosis is None else self.diagnosis.as_dict(),
+                "reports": [r.as_dict() for r in self.reports]}
+
+
+class GradientMismatch(AssertionError):
+    """A backprop function disagrees with the ground truth; ``result`` holds the full CheckResult."""
+
+    def __init__(self, result: CheckResult):
+        from .report import mismatch_text
+
+        self.result = result
+        super().__init__(mismatch_text(result))
+
+
+def _name(fn) -> str:
+    module = getattr(fn, "__module__", None) or "?"
+    return f"{module}.{getattr(fn, '__qualname__', getattr(fn, '__name__', repr(fn)))}"
+
+
+def check_implementation(fn, *, sizes=None, batch: int | None = None, activation: str = "sigmoid",
+                         cost: str = "logloss", truth: str = "symbolic", seed: int = 0,
+                         sample: int | None = None, cases: list[Case] | None = None, oracles=(),
+                         progress=None) -> CheckResult:
+    """Run ``fn(weights, X, Y)`` on the reference case and adversarial sizes (or ``sizes``/``cases``).
+
+    Returns a :class:`CheckResult`; prints nothing. ``progress(done, total, label)`` is called per case.
+    """
+    start = time.perf_counter()
+    cases = cases or impl_cases(seed, activation, cost, sizes, batch)
+    result = CheckResult(_name(fn))
+    for k, case in enumerate(cases):
+        if progress:
+            progress(k, len(cases), case.label)
+        weights, X, Y = case.data()
+        report = compare(fn, weights, X, Y, activation=case.activation, cost=case.cost, truth=truth,
+                         sample=sample, seed=case.seed, oracles=oracles, label=case.label)
+        result.reports.append(report)
+    result.diagnosis = combine([(r.diagnosis, len(r.sizes) - 1) for r in result.reports])
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def assert_backprop_correct(fn, **options) -> CheckResult:
+    """Like :func:`check_implementation`; raises :class:`GradientMismatch` unless every case agrees."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not ours
+    result = check_implementation(fn, **options)
+    if not result.ok:
+        raise GradientMismatch(result)
+    return result

@@ -1,0 +1,143 @@
+"""``python -m verify``: argparse and presentation only (the work is in jobs/check, the looks in report).
+
+    python -m verify                      proof + engine vs sympy.diff on the reference and random networks
+    python -m verify sizes 784,30,10 --batch 10 --sample 300 --seed 0
+    python -m verify impl FILE.py:FUNCTION [--sizes 4,3,2] [--batch n] [--cost logloss|mse]
+    python -m verify derivation FILE.md   (the derivation checker, verify/derivation)
+
+Every command takes ``--json`` and ``--no-color``. Exit status: 0 all agree, 1 a disagreement, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .cases import parse_sizes
+from .functions import ACTIVATIONS, COSTS
+from .truth import TRUTHS
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (no usage dump)
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _sizes(text: str):
+    try:
+        return parse_sizes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _common(parser, suppress: bool) -> None:
+    default = {"default": argparse.SUPPRESS} if suppress else {}
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables", **default)
+    parser.add_argument("--no-color", action="store_true", help="plain text, no colors", **default)
+
+
+def _network(parser, costs=tuple(COSTS)) -> None:
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random numbers (default 0)")
+    parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="sigmoid")
+    parser.add_argument("--cost", choices=costs, default="logloss")
+    parser.add_argument("--truth", choices=sorted(TRUTHS), default="symbolic",
+                        help="expected values: sympy.diff via derive (default) or the complex step")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m verify", description="Check EBP gradients against sympy.diff.")
+    _common(parser, suppress=False)
+    _network(parser)
+    sub = parser.add_subparsers(dest="command", metavar="{sizes,impl,derivation}")
+    sizes = sub.add_parser("sizes", help="the engine on a network of any size (sampled entries)")
+    sizes.add_argument("sizes", type=_sizes, help="layer sizes m_0,...,m_L, e.g. 784,30,10")
+    sizes.add_argument("--batch", type=_positive, default=10, help="samples per mini-batch n (default 10)")
+    sizes.add_argument("--sample", type=_positive, default=300, help="entries to check (default 300)")
+    impl = sub.add_parser("impl", help="a user's backprop(weights, X, Y) -> list of dLambda/dW_N")
+    impl.add_argument("target", metavar="FILE.py:FUNCTION")
+    impl.add_argument("--sizes", type=_sizes, default=None, help="check this network instead of the "
+                      "reference case and the adversarial sizes")
+    impl.add_argument("--batch", type=_positive, default=None, help="samples per mini-batch n")
+    impl.add_argument("--sample", type=_positive, default=None, help="check only this many entries")
+    sub.add_parser("derivation", help="check a Markdown + LaTeX derivation (verify/derivation)",
+                   add_help=False)
+    for p in (sizes, impl):
+        _common(p, suppress=True)
+        _network(p, costs=("logloss", "mse", "softmax_ce"))
+    return parser
+
+
+def _derivation(argv) -> int:
+    try:
+        from .derivation.cli import main as derivation_main
+    except ImportError as exc:
+        print(f"python -m verify derivation: the derivation checker is not available ({exc})",
+              file=sys.stderr)
+        return 2
+    return int(derivation_main(list(argv)) or 0)
+
+
+def _progress(console, enabled: bool):
+    if not enabled:
+        return None, None
+    from rich.progress import Progress
+
+    bar = Progress(console=console, transient=True)
+    task = bar.add_task("checking", total=None)
+
+    def update(done, total, label):
+        bar.update(task, completed=done, total=total, description=f"checking {label}")
+
+    return bar, update
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "derivation":
+        return _derivation(argv[1:])
+    args = build_parser().parse_args(argv)
+    from . import report
+    from .check import check_implementation
+    from .impl import UserCodeError, load_function
+    from .jobs import main_job, sizes_job
+
+    out = report.make_console(no_color=args.no_color)
+    err = report.make_console(no_color=args.no_color, file=sys.stderr)
+    bar, progress = _progress(err, not args.json and err.is_terminal)
+    options = {"activation": args.activation, "cost": args.cost, "truth": args.truth}
+    try:
+        if bar:
+            bar.start()
+        if args.command == "sizes":
+            result = sizes_job(args.sizes, args.batch, args.sample, args.seed, **options)
+        elif args.command == "impl":
+            fn = load_function(args.target)
+            result = check_implementation(fn, sizes=args.sizes, batch=args.batch, seed=args.seed,
+                                          sample=args.sample, progress=progress, **options)
+        else:
+            result = main_job(args.seed, progress=progress, **options)
+    except (UserCodeError, ValueError, RuntimeError) as exc:
+        print(f"python -m verify: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if bar:
+            bar.stop()
+    if args.json:
+        print(report.to_json({"command": args.command or "main", **result.as_dict()}))
+    elif args.command == "impl":
+        report.render_check(out, result)
+    else:
+        report.render_engine(out, result)
+    return result.exit_code

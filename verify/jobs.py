@@ -1,0 +1,95 @@
+"""The engine's jobs: ``python -m verify`` (proof + engine vs sympy on the reference and random networks)
+and ``python -m verify sizes`` (one network of any size, sampled entries). Return data, print nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .cases import REFERENCE_N, REFERENCE_SIZES, Case, main_cases
+from .check import CheckResult
+from .compare import compare
+from .impl import Problem
+from .truth import api
+
+__all__ = ["ProofSummary", "engine_report", "main_job", "prove_reference", "sizes_job"]
+
+ORACLES = ("complex-step", "central-diff")
+
+
+@dataclass(frozen=True)
+class ProofSummary:
+    """derive.prove's verdict for the reference case, reduced to what the tables show."""
+
+    ok: bool
+    text: str
+    seconds: float
+    detail: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "text": self.text, "seconds": round(self.seconds, 3), "detail": self.detail}
+
+
+def prove_reference(sizes=REFERENCE_SIZES, n: int = REFERENCE_N) -> ProofSummary:
+    """Closed form (eqs 86-93) == sympy.diff, exactly, for every weight of the reference network."""
+    start = time.perf_counter()
+    proof = api("derive", "prove")(api("derive", "build_network")(sizes, n))
+    seconds = time.perf_counter() - start
+    ok = bool(getattr(proof, "ok", getattr(proof, "proven", False)))
+    entries = getattr(proof, "entries", None)
+    count = len(entries) if entries is not None else sum(a * b for a, b in zip(sizes[1:], sizes[:-1],
+                                                                               strict=False))
+    text = (f"closed form (eqs 86-93) == sympy.diff exactly for all {count} weights of "
+            f"{'-'.join(map(str, sizes))}, n={n}" if ok else
+            f"closed form differs from sympy.diff for {'-'.join(map(str, sizes))}, n={n}")
+    detail = proof.as_dict() if hasattr(proof, "as_dict") else {}
+    return ProofSummary(ok, text, seconds, detail)
+
+
+def engine_report(case: Case, *, truth: str = "symbolic", sample: int | None = None, oracles=ORACLES):
+    """numeric.gradients (float64) on ``case`` against the truth; the engine's errors become problems."""
+    gradients = api("numeric", "gradients")
+    weights, X, Y = case.data()
+    try:
+        got = gradients(weights, X, Y, activation=case.activation, cost=case.cost)
+    except Exception as exc:  # an engine bug is a finding, not a crash of the checker
+        got = None
+        problem = Problem("exception", f"numeric.gradients raised {type(exc).__name__}: {exc}")
+    if got is None:
+        report = compare([], weights, X, Y, activation=case.activation, cost=case.cost, truth=truth,
+                         sample=sample, seed=case.seed, oracles=oracles, label=case.label, diagnose=False)
+        report.problems = [problem]
+        return report
+    return compare(got, weights, X, Y, activation=case.activation, cost=case.cost, truth=truth,
+                   sample=sample, seed=case.seed, oracles=oracles, label=case.label)
+
+
+def main_job(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", truth: str = "symbolic",
+             prove: bool = True, progress=None) -> CheckResult:
+    """The proof of the reference case, then the engine against sympy on the main cases."""
+    start = time.perf_counter()
+    result = CheckResult("numeric.gradients")
+    cases = main_cases(seed, activation, cost)
+    steps = len(cases) + int(prove)
+    if prove:
+        if progress:
+            progress(0, steps, "proof")
+        result.proof = prove_reference()
+    for k, case in enumerate(cases, start=int(prove)):
+        if progress:
+            progress(k, steps, case.label)
+        result.reports.append(engine_report(case, truth=truth))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def sizes_job(sizes, batch: int = 10, sample: int | None = 300, seed: int = 0, activation: str = "sigmoid",
+              cost: str = "logloss", truth: str = "symbolic") -> CheckResult:
+    """The engine on one network of any size, ``sample`` entries from every layer (corners included)."""
+    start = time.perf_counter()
+    case = Case("network", tuple(sizes), batch, seed, activation, cost)
+    result = CheckResult("numeric.gradients")
+    result.reports.append(engine_report(case, truth=truth, sample=sample))
+    result.seconds = time.perf_counter() - start
+    return result
