@@ -192,7 +192,8 @@ def check_names(activation: str, cost: str, output: str | None) -> str:
         raise ValueError(f"unknown cost {cost!r}; choose one of {', '.join(COSTS)}")
     if cost == "softmax_ce":
         if output not in (None, "softmax"):
-            raise ValueError(f"cost 'softmax_ce' owns a softmax output layer; got output_activation {output!r}")
+            raise ValueError(f"cost 'softmax_ce' owns a softmax output layer; got output_activation "
+                             f"{output!r}")
         return "softmax"
     output = activation if output is None else output
     if output not in ACTIVATIONS:

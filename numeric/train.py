@@ -17,7 +17,7 @@ import numpy as np
 from .checkpoint import CheckpointError, load_npz, save_npz
 from .engine import Engine
 from .functions import check_names
-from .optim import make_optimizer, learning_rate
+from .optim import learning_rate, make_optimizer
 
 __all__ = ["Config", "Trainer", "init_weights", "as_float_data", "one_hot", "accuracy"]
 
@@ -124,8 +124,9 @@ class Trainer:
 
     def fit(self, X, y, X_test=None, y_test=None, callback=None, should_stop=None,
             report_every: int = 25) -> bool:
-        """Train on rows X (n, 784) (uint8 pixels or floats in [0, 1]) with labels y until ``config.epochs``; evaluates the
-        test set after each epoch. Returns True when finished, False when stopped by ``should_stop``."""
+        """Train on rows X (n, 784) (uint8 pixels or floats in [0, 1]) with labels y until
+        ``config.epochs``; evaluates the test set after each epoch. Returns True when finished, False
+        when stopped by ``should_stop``."""
         cfg, eng = self.config, self.engine
         Y = one_hot(y, cfg.sizes[-1])
         Xs = np.empty(X.shape, np.float32)

@@ -1,0 +1,219 @@
+"""CLI: ``python -m numeric train [options]`` and ``python -m numeric evaluate model.npz``.
+
+Argument parsing and presentation only; the work is in numeric.train / numeric.mnist. Every user error
+(bad option, missing or corrupt data, unreadable model) is one line on stderr and exit status 2; Ctrl-C
+during training stops after the current batch, saves a checkpoint and exits with status 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+import numpy as np
+
+from . import mnist
+from .checkpoint import CheckpointError, load_npz
+from .functions import ACTIVATIONS, COSTS
+from .optim import OPTIMIZERS, SCHEDULES
+from .presets import PRESETS
+from .report import atomic_write_text, confusion_matrix, plot_history, render_confusion
+from .threads import blas_threads
+from .train import Config, Trainer, accuracy, as_float_data
+
+EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
+TRAIN_OPTIONS = ("sizes", "activation", "cost", "epochs", "batch", "lr", "optimizer", "momentum", "schedule",
+                 "lr_min", "warmup", "l2", "dropout", "seed", "bias")
+
+
+class UsageError(Exception):
+    """A one-line user error (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage block
+        raise UsageError(message)
+
+
+def _sizes(text: str) -> tuple:
+    try:
+        sizes = tuple(int(s) for s in text.replace("-", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid sizes {text!r}; expected e.g. 784-256-128-10") from None
+    if len(sizes) < 2 or min(sizes) < 1 or sizes[0] != 784 or sizes[-1] != 10:
+        raise argparse.ArgumentTypeError(f"invalid sizes {text!r}; MNIST needs 784-...-10")
+    return sizes
+
+
+def _positive(kind):
+    def parse(text):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid value {text!r}") from None
+        if v < 0 or (kind is int and v == 0):
+            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        return v
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m numeric", description="Train and evaluate MLPs on MNIST (numpy engine).")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("train", help="train a network on MNIST")
+    t.add_argument("--preset", choices=[k for k in PRESETS if k != "default"], help="quick or best")
+    t.add_argument("--sizes", type=_sizes, help="layer widths, e.g. 784-256-128-10")
+    t.add_argument("--activation", choices=list(ACTIVATIONS))
+    t.add_argument("--cost", choices=list(COSTS))
+    t.add_argument("--epochs", type=_positive(int))
+    t.add_argument("--batch", type=_positive(int))
+    t.add_argument("--lr", type=_positive(float))
+    t.add_argument("--optimizer", choices=OPTIMIZERS)
+    t.add_argument("--momentum", type=_positive(float))
+    t.add_argument("--schedule", choices=SCHEDULES)
+    t.add_argument("--lr-min", dest="lr_min", type=_positive(float))
+    t.add_argument("--warmup", type=_positive(float), help="linear warm-up epochs")
+    t.add_argument("--l2", type=_positive(float), help="L2 penalty (l2/2)||W||^2")
+    t.add_argument("--dropout", type=_positive(float), help="hidden-unit drop probability")
+    t.add_argument("--no-bias", dest="bias", action="store_const", const=False)
+    t.add_argument("--seed", type=int)
+    t.add_argument("--threads", type=_positive(int), default=1, help="BLAS threads (default 1)")
+    t.add_argument("--data", metavar="DIR", help="MNIST folder (default: the repo's data/mnist)")
+    t.add_argument("--save", metavar="MODEL.npz", help="write the trained model (atomically)")
+    t.add_argument("--resume", metavar="CKPT.npz", help="continue a saved/interrupted run")
+    t.add_argument("--checkpoint", metavar="CKPT.npz", help="where Ctrl-C saves (default: --save or "
+                   "numeric-checkpoint.npz)")
+    t.add_argument("--plot", metavar="PNG", help="loss and accuracy curves (matplotlib)")
+    t.add_argument("--json", metavar="PATH", help="summary as JSON ('-' for stdout)")
+    t.add_argument("--no-progress", action="store_true", help="no progress bar (per-epoch lines only)")
+    e = sub.add_parser("evaluate", help="test accuracy and confusion matrix of a saved model")
+    e.add_argument("model", metavar="MODEL.npz")
+    e.add_argument("--data", metavar="DIR")
+    e.add_argument("--json", metavar="PATH", help="result as JSON ('-' for stdout)")
+    return p
+
+
+def _config(args) -> Config:
+    values = dict(PRESETS[args.preset or "default"])
+    values.update({k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
+    cfg = Config.from_dict(values)
+    if cfg.dropout >= 1:
+        raise UsageError(f"--dropout must be below 1, got {cfg.dropout}")
+    if cfg.momentum >= 1:
+        raise UsageError(f"--momentum must be below 1, got {cfg.momentum}")
+    return cfg
+
+
+def _trainer(args) -> Trainer:
+    if not args.resume:
+        try:
+            return Trainer(_config(args))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    fixed = [k for k in TRAIN_OPTIONS if k != "epochs" and getattr(args, k) is not None]
+    if fixed or args.preset:
+        raise UsageError(f"--resume continues the saved configuration; only --epochs may change "
+                         f"(got --{(fixed or ['preset'])[0].replace('_', '-')})")
+    return Trainer.load(args.resume, **({"epochs": args.epochs} if args.epochs else {}))
+
+
+def _emit_json(target: str, payload: dict, console) -> None:
+    text = json.dumps(payload, indent=2)
+    if target == "-":
+        console.print_json(text) if console.is_terminal else print(text)
+    else:
+        atomic_write_text(target, text + "\n")
+
+
+def cmd_train(args, console) -> int:
+    from .progress import TrainingProgress
+
+    tr = _trainer(args)
+    data = mnist.load(args.data)
+    X_test = as_float_data(data.test_X)
+    y_train = data.train_y.astype(np.int64)
+    stop = {"flag": False}
+
+    def on_sigint(signum, frame):
+        if stop["flag"]:  # second Ctrl-C: give up at once
+            raise KeyboardInterrupt
+        stop["flag"] = True
+
+    cfg = tr.config
+    console.print(f"[bold]numeric train[/]: {'-'.join(map(str, cfg.sizes))} {cfg.activation}, {cfg.cost}, "
+                  f"{cfg.optimizer} lr {cfg.lr} ({cfg.schedule}), batch {cfg.batch}, {cfg.epochs} epochs"
+                  + (f", dropout {cfg.dropout}" if cfg.dropout else "") + (f", L2 {cfg.l2}" if cfg.l2 else "")
+                  + (f" (resumed at epoch {tr.epoch + 1}, batch {tr.batch_index})" if args.resume else ""))
+    old = signal.signal(signal.SIGINT, on_sigint)
+    t0 = time.perf_counter()
+    try:
+        with TrainingProgress(console, cfg.epochs, enabled=not args.no_progress) as progress, \
+                blas_threads(args.threads):
+            finished = tr.fit(data.train_X, y_train, X_test, data.test_y, callback=progress,
+                              should_stop=lambda: stop["flag"])
+    finally:
+        signal.signal(signal.SIGINT, old)
+    wall = time.perf_counter() - t0
+    if not finished:
+        path = args.checkpoint or args.save or "numeric-checkpoint.npz"
+        tr.save(path)
+        console.print(f"interrupted at epoch {tr.epoch + 1}, batch {tr.batch_index}: checkpoint saved to "
+                      f"{path}; continue with: python -m numeric train --resume {path}")
+    elif args.save:
+        tr.save(args.save)
+        console.print(f"model saved to {args.save}")
+    final = tr.history[-1]["test_accuracy"] if tr.history else None
+    if finished and final is not None:
+        console.print(f"test accuracy {100 * final:.2f} % after {tr.epoch} epochs, {wall:.1f} s")
+    if args.plot and tr.history:
+        plot_history(tr.history, args.plot)
+    if args.json:
+        _emit_json(args.json, {"config": vars(cfg) | {"sizes": list(cfg.sizes)}, "finished": finished,
+                               "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history}, console)
+    return 0 if finished else EXIT_INTERRUPTED
+
+
+def cmd_evaluate(args, console) -> int:
+    arrays, meta = load_npz(args.model)
+    cfg = Config.from_dict({**meta.get("config", {}), "sizes": meta["sizes"], "bias": "b0" in arrays,
+                            "activation": meta.get("activation", "sigmoid"),
+                            "cost": meta.get("cost", "logloss")})
+    L = len(cfg.sizes) - 1
+    W = [arrays[f"W{N}"].astype(np.float32) for N in range(L)]
+    b = [arrays[f"b{N}"].astype(np.float32).reshape(-1, 1) for N in range(L)] if cfg.bias else None
+    try:
+        tr = Trainer(cfg, W=W, b=b)
+    except ValueError as exc:
+        raise CheckpointError(f"{args.model}: {exc}") from None
+    data = mnist.load(args.data)
+    pred = tr.predict(as_float_data(data.test_X)).argmax(axis=1)
+    acc = accuracy(np.eye(10)[pred], data.test_y)
+    cm = confusion_matrix(data.test_y, pred)
+    console.print(f"{args.model}: {'-'.join(map(str, cfg.sizes))} {cfg.activation}, {cfg.cost}; "
+                  f"test accuracy [bold]{100 * acc:.2f} %[/] ({int(np.trace(cm))}/{cm.sum()})")
+    console.print(render_confusion(cm))
+    if args.json:
+        _emit_json(args.json, {"model": args.model, "test_accuracy": acc, "confusion": cm.tolist()}, console)
+    return 0
+
+
+def main(argv=None) -> int:
+    from rich.console import Console
+
+    console, err = Console(), Console(stderr=True)
+    try:
+        args = build_parser().parse_args(argv)
+        return (cmd_train if args.command == "train" else cmd_evaluate)(args, console)
+    except (UsageError, mnist.MNISTError, CheckpointError) as exc:
+        err.print(f"numeric: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("numeric: interrupted", highlight=False)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
