@@ -12,7 +12,7 @@ import math
 import sys
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -82,9 +82,11 @@ def matrix_table(report, oracles=("complex-step", "central-diff")) -> Table:
     return t
 
 
-def worst_table(report, k: int = 5) -> Table:
+def worst_table(report, k: int = 5) -> Group:
     """The k worst entries only (never whole matrices): layer, i, j, expected, got, relative error."""
-    t = _table(f"worst entries - {report.label} (sizes {'-'.join(map(str, report.sizes))}, n={report.n})")
+    sizes = "-".join(map(str, report.sizes))
+    heading = Text(f"worst entries of {report.label} (sizes {sizes}, n={report.n}):")
+    t = _table(None)
     for name in ("N", "i", "j"):
         t.add_column(name, justify="right", no_wrap=True)
     t.add_column("expected", justify="right", no_wrap=True)
@@ -93,7 +95,7 @@ def worst_table(report, k: int = 5) -> Table:
     for e in report.worst(k):
         t.add_row(str(e.N), str(e.i), str(e.j), fmt_val(e.expected), fmt_val(e.got),
                   Text(fmt_err(e.rel_err), style="" if e.ok else "red"))
-    return t
+    return Group(heading, t)
 
 
 def problems_text(problems) -> Text:
@@ -211,7 +213,8 @@ def mismatch_text(result, width: int = 100) -> str:
 
     buf = io.StringIO()
     console = make_console(no_color=True, file=buf, width=width)
-    console.print(_verdict_text(result))
+    console.print(f"{result.subject}: {len(result.failing)} of {len(result.reports)} cases disagree with "
+                  "the ground truth")
     focus = result.focus()
     if result.diagnosis:
         console.print(diagnosis_text(result.diagnosis), end="")
