@@ -124,7 +124,8 @@ def _finite(x: float) -> float:
 def entry_check(key, expected, got: float, tol: Tolerance, dtype, oracles=None) -> EntryCheck:
     """Compare one value against the truth (mpmath or float); errors are computed before rounding."""
     N, r, c = key
-    diff = mpmath.mpf(float(got)) - mpmath.mpf(expected)
+    with mpmath.workdps(40):  # the subtraction must not round the 30-digit truth to 53 bits
+        diff = mpmath.mpf(float(got)) - mpmath.mpf(expected)
     abs_err = float(abs(diff)) if np.isfinite(got) else float("inf")
     exp_f = float(expected)
     rel_err = abs_err / abs(exp_f) if exp_f != 0 else (0.0 if abs_err == 0 else float("inf"))
@@ -135,7 +136,8 @@ def entry_check(key, expected, got: float, tol: Tolerance, dtype, oracles=None) 
 
 
 def _relative(value: float, expected) -> float:
-    err = float(abs(mpmath.mpf(value) - mpmath.mpf(expected)))
+    with mpmath.workdps(40):
+        err = float(abs(mpmath.mpf(value) - mpmath.mpf(expected)))
     exp_f = abs(float(expected))
     return err / exp_f if exp_f else (0.0 if err == 0 else float("inf"))
 

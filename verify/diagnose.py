@@ -191,6 +191,11 @@ def diagnose(got, weights, X, Y, *, activation="sigmoid", cost="logloss", output
             exp[N][r, c] = v
     else:
         exp = full_gradient(complex_step, weights, X, Y, **options)
+    broken = [N for N, g in enumerate(got) if g.dtype.kind in "fc" and not np.all(np.isfinite(g))]
+    if broken:
+        where = ", ".join(f"grad_W[{N}]" for N in broken)
+        return Diagnosis("nonfinite", f"NaN/inf in {where}: an overflow (exp of a large z), log(0) or a "
+                         "division by zero in the implementation", [], tuple(broken))
     shaped = _shape_diagnosis(got, exp, X.shape[1], tol)
     if shaped is not None:
         return shaped

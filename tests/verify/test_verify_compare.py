@@ -1,0 +1,83 @@
+"""compare() -> Report: entries, errors, ULPs, tolerances per dtype, sampling, JSON."""
+
+import json
+
+import mpmath
+import numpy as np
+import pytest
+from verify_correct import vectorized
+
+from verify import TOLERANCES, compare, tolerance_for
+from verify.cases import Case
+from verify.compare import entry_check
+from verify.report import to_json
+from verify.sampling import corners, select_entries
+
+
+def test_correct_gradients_pass_and_report_every_entry():
+    weights, X, Y = Case("c", (3, 2, 3, 2), 3).data()
+    report = compare(vectorized(weights, X, Y), weights, X, Y, truth="symbolic")
+    assert report.ok and report.checked == report.total == 18
+    assert [m.shape for m in report.matrices] == [(2, 3), (3, 2), (2, 3)]
+    assert all(m.max_rel <= 1e-12 for m in report.matrices)
+    assert all(m.oracle_rel["complex-step"] < 1e-12 for m in report.matrices)
+    assert any(m.oracle_rel["central-diff"] > 1e-12 for m in report.matrices)
+
+
+def test_one_wrong_entry_is_the_worst_with_paper_indices():
+    weights, X, Y = Case("c", (4, 3, 5, 2), 2, seed=3).data()
+    got = vectorized(weights, X, Y)
+    got[1][4, 2] *= 1 + 1e-9  # W_1[r=4, c=2] = {}_1 w_3^5
+    report = compare(got, weights, X, Y, truth="complex-step", oracles=())
+    assert not report.ok
+    bad = [m for m in report.matrices if not m.ok]
+    assert [m.N for m in bad] == [1]
+    worst = bad[0].worst
+    assert (worst.N, worst.i, worst.j) == (1, 3, 5)
+    assert worst.rel_err == pytest.approx(1e-9, rel=1e-3)
+    assert report.worst(1)[0] == worst
+
+
+def test_entry_errors_and_ulps_are_computed_before_rounding():
+    with mpmath.workdps(30):
+        expected = mpmath.mpf(1) / 3
+    got = float(expected)
+    e = entry_check((0, 0, 0), expected, got, TOLERANCES["float64"], np.float64)
+    assert 0 < e.abs_err < 1e-16 and e.ulps <= 0.5 and e.ok
+    e = entry_check((0, 0, 0), expected, np.nextafter(got, 1.0), TOLERANCES["float64"], np.float64)
+    assert 0.5 < e.ulps <= 1.5
+
+
+def test_tolerances_come_from_the_dtype():
+    assert tolerance_for(np.float64) is TOLERANCES["float64"]
+    assert tolerance_for(np.float32).rtol > tolerance_for(np.float64).rtol
+    weights, X, Y = Case("c", (3, 4, 2), 3).data()
+    got32 = [g.astype(np.float32) for g in vectorized(weights, X, Y)]
+    report = compare(got32, weights, X, Y, truth="complex-step", oracles=())
+    assert report.tolerance.dtype == "float32" and report.ok
+    assert "float32" in str(report.tolerance)
+
+
+def test_sample_includes_corners_of_every_layer():
+    shapes = [(30, 784), (10, 30)]
+    keys = select_entries(shapes, 300, np.random.default_rng(0))
+    assert 290 <= len(keys) <= 310
+    for N, shape in enumerate(shapes):
+        assert set(corners(N, shape)) <= set(keys)
+        assert sum(1 for k in keys if k[0] == N) >= 100
+    assert keys == select_entries(shapes, 300, np.random.default_rng(0))  # reproducible
+    assert len(select_entries([(2, 3)], None)) == 6
+
+
+def test_sampled_report_says_checked_of_total():
+    weights, X, Y = Case("c", (40, 12, 3), 2).data()
+    report = compare(vectorized(weights, X, Y), weights, X, Y, truth="complex-step", sample=50)
+    assert report.ok and report.total == 40 * 12 + 12 * 3 and 45 <= report.checked <= 55
+
+
+def test_report_json_is_strict():
+    weights, X, Y = Case("c", (3, 2), 2).data()
+    got = vectorized(weights, X, Y)
+    got[0][0, 0] = np.inf
+    data = json.loads(to_json(compare(got, weights, X, Y, truth="complex-step").as_dict()))
+    assert data["ok"] is False and data["problems"][0]["kind"] == "nonfinite"

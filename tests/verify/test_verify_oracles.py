@@ -1,0 +1,64 @@
+"""The oracles (complex step, central differences) and verify's own forward pass."""
+
+import numpy as np
+import pytest
+
+from verify.cases import Case
+from verify.functions import total_cost
+from verify.oracles import central_difference, complex_step, full_gradient
+from verify.truth import symbolic
+
+
+def hand_backprop(weights, X, Y):
+    A = [X]
+    for W in weights:
+        A.append(1 / (1 + np.exp(-W @ A[-1])))
+    delta, grads = A[-1] - Y, [None] * len(weights)
+    for N in reversed(range(len(weights))):
+        grads[N] = delta @ A[N].T / X.shape[1]
+        delta = (weights[N].T @ delta) * A[N] * (1 - A[N])
+    return grads
+
+
+def test_one_weight_by_hand():
+    # one weight, one sample: Lambda = -[y log s(wx) + (1-y) log(1-s(wx))], dLambda/dw = (s(wx) - y) x
+    w, x, y = 0.7, 1.3, 0.25
+    got = complex_step([np.array([[w]])], np.array([[x]]), np.array([[y]]))[(0, 0, 0)]
+    assert got == pytest.approx((1 / (1 + np.exp(-w * x)) - y) * x, rel=1e-15)
+
+
+def test_complex_step_is_exact_to_rounding_central_is_not():
+    weights, X, Y = Case("c", (4, 3, 5, 2), 3, seed=1).data()
+    want = hand_backprop(weights, X, Y)
+    cs = full_gradient(complex_step, weights, X, Y)
+    cd = full_gradient(central_difference, weights, X, Y)
+    rel = [np.max(np.abs(g - w) / np.abs(w)) for g, w in zip(cs, want, strict=True)]
+    rel_cd = [np.max(np.abs(g - w) / np.abs(w)) for g, w in zip(cd, want, strict=True)]
+    assert max(rel) < 1e-13
+    assert max(rel_cd) > 1e-12  # finite differences cannot meet a float64 tolerance
+
+
+@pytest.mark.parametrize("activation,cost", [("sigmoid", "logloss"), ("tanh", "mse"), ("sigmoid", "mse"),
+                                             ("tanh", "softmax_ce"), ("identity", "mse")])
+def test_complex_step_against_sympy(activation, cost):
+    case = Case("c", (3, 4, 2), 2, seed=5, activation=activation, cost=cost)
+    weights, X, Y = case.data()
+    truth = symbolic(weights, X, Y, activation=activation, cost=cost)
+    cs = complex_step(weights, X, Y, list(truth), activation=activation, cost=cost)
+    for key, value in truth.items():
+        assert cs[key] == pytest.approx(float(value), rel=1e-13, abs=1e-16), key
+
+
+def test_forward_cost_matches_paper_eq19():
+    weights, X, Y = Case("c", (2, 3, 2), 4, seed=2).data()
+    A = X
+    for W in weights:
+        A = 1 / (1 + np.exp(-W @ A))
+    want = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / X.shape[1]
+    assert total_cost(weights, X, Y) == pytest.approx(want, rel=1e-14)
+
+
+def test_unknown_names_are_refused():
+    weights, X, Y = Case("c", (2, 2), 1).data()
+    with pytest.raises(ValueError, match="unknown activation"):
+        total_cost(weights, X, Y, activation="swish")
