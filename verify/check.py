@@ -74,14 +74,14 @@ def _name(fn) -> str:
 def check_implementation(fn, *, sizes=None, batch: int | None = None, activation: str = "sigmoid",
                          cost: str = "logloss", truth: str = "symbolic", seed: int = 0,
                          sample: int | None = None, cases: list[Case] | None = None, oracles=(),
-                         progress=None) -> CheckResult:
+                         progress=None, name: str | None = None) -> CheckResult:
     """Run ``fn(weights, X, Y)`` on the reference case and adversarial sizes (or ``sizes``/``cases``).
 
     Returns a :class:`CheckResult`; prints nothing. ``progress(done, total, label)`` is called per case.
     """
     start = time.perf_counter()
     cases = cases or impl_cases(seed, activation, cost, sizes, batch)
-    result = CheckResult(_name(fn))
+    result = CheckResult(name or _name(fn))
     for k, case in enumerate(cases):
         if progress:
             progress(k, len(cases), case.label)

@@ -125,7 +125,8 @@ def main(argv=None) -> int:
         elif args.command == "impl":
             fn = load_function(args.target)
             result = check_implementation(fn, sizes=args.sizes, batch=args.batch, seed=args.seed,
-                                          sample=args.sample, progress=progress, **options)
+                                          sample=args.sample, progress=progress, name=args.target,
+                                          **options)
         else:
             result = main_job(args.seed, progress=progress, **options)
     except (UserCodeError, ValueError, RuntimeError) as exc:

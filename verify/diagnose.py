@@ -33,8 +33,13 @@ class Diagnosis:
     evidence: list = field(default_factory=list)
     layers: tuple = ()
 
+    @property
+    def short(self) -> str:
+        """The name of the bug without its explanation (the title up to its first colon)."""
+        return self.title.split(": ", 1)[0]
+
     def as_dict(self) -> dict:
-        return {**asdict(self), "layers": list(self.layers)}
+        return {**asdict(self), "short": self.short, "layers": list(self.layers)}
 
     def __str__(self) -> str:
         return self.title

@@ -165,7 +165,7 @@ def _verdict_text(result) -> str:
     if result.ok:
         return f"{result.subject}: all {n} cases agree with the ground truth"
     text = f"{result.subject}: {len(result.failing)} of {n} cases disagree"
-    return text + (f" - {result.diagnosis.title}" if result.diagnosis else "")
+    return text + (f" ({result.diagnosis.short})" if result.diagnosis else "")
 
 
 def render_check(console: Console, result) -> None:
