@@ -21,7 +21,6 @@ from .functions import ACTIVATIONS, COSTS
 from .optim import OPTIMIZERS, SCHEDULES
 from .presets import PRESETS
 from .report import atomic_write_text, confusion_matrix, plot_history, render_confusion
-from .threads import blas_threads
 from .train import Config, Trainer, accuracy, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
@@ -150,10 +149,9 @@ def cmd_train(args, console) -> int:
     old = signal.signal(signal.SIGINT, on_sigint)
     t0 = time.perf_counter()
     try:
-        with TrainingProgress(console, cfg.epochs, enabled=not args.no_progress) as progress, \
-                blas_threads(args.threads):
+        with TrainingProgress(console, cfg.epochs, enabled=not args.no_progress) as progress:
             finished = tr.fit(data.train_X, y_train, X_test, data.test_y, callback=progress,
-                              should_stop=lambda: stop["flag"])
+                              should_stop=lambda: stop["flag"], threads=args.threads)
     finally:
         signal.signal(signal.SIGINT, old)
     wall = time.perf_counter() - t0

@@ -114,8 +114,8 @@ def load(data_dir: str | Path | None = None, verify: bool = True) -> MNIST:
             raise MNISTError(f"{path}: shape {arr.shape}, expected {_SHAPES[name]}")
         arrays[name] = arr
     return MNIST(
-        train_X=arrays["train-images-idx3-ubyte"].reshape(60000, 784),
+        train_X=arrays["train-images-idx3-ubyte"].reshape(-1, 784),
         train_y=arrays["train-labels-idx1-ubyte"],
-        test_X=arrays["t10k-images-idx3-ubyte"].reshape(10000, 784),
+        test_X=arrays["t10k-images-idx3-ubyte"].reshape(-1, 784),
         test_y=arrays["t10k-labels-idx1-ubyte"],
     )

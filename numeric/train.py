@@ -18,6 +18,7 @@ from .checkpoint import CheckpointError, load_npz, save_npz
 from .engine import Engine
 from .functions import check_names
 from .optim import learning_rate, make_optimizer
+from .threads import blas_threads
 
 __all__ = ["Config", "Trainer", "init_weights", "as_float_data", "one_hot", "accuracy"]
 
@@ -123,10 +124,14 @@ class Trainer:
         self.opt.step(self.params, grads, lr)
 
     def fit(self, X, y, X_test=None, y_test=None, callback=None, should_stop=None,
-            report_every: int = 25) -> bool:
+            report_every: int = 25, threads: int | None = 1) -> bool:
         """Train on rows X (n, 784) (uint8 pixels or floats in [0, 1]) with labels y until
         ``config.epochs``; evaluates the test set after each epoch. Returns True when finished, False
-        when stopped by ``should_stop``."""
+        when stopped by ``should_stop``. ``threads``: BLAS threads during training (None: unchanged)."""
+        with blas_threads(threads):
+            return self._fit(X, y, X_test, y_test, callback, should_stop, report_every)
+
+    def _fit(self, X, y, X_test, y_test, callback, should_stop, report_every) -> bool:
         cfg, eng = self.config, self.engine
         Y = one_hot(y, cfg.sizes[-1])
         Xs = np.empty(X.shape, np.float32)
