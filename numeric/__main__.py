@@ -12,6 +12,7 @@ import json
 import signal
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from .train import Config, Trainer, accuracy, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 TRAIN_OPTIONS = ("sizes", "activation", "cost", "epochs", "batch", "lr", "optimizer", "momentum", "schedule",
-                 "lr_min", "warmup", "l2", "dropout", "seed", "bias")
+                 "lr_min", "warmup", "l2", "dropout", "input_dropout", "seed", "bias")
 
 
 class UsageError(Exception):
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--warmup", type=_positive(float), help="linear warm-up epochs")
     t.add_argument("--l2", type=_positive(float), help="L2 penalty (l2/2)||W||^2")
     t.add_argument("--dropout", type=_positive(float), help="hidden-unit drop probability")
+    t.add_argument("--input-dropout", dest="input_dropout", type=_positive(float),
+                   help="input-pixel drop probability")
     t.add_argument("--no-bias", dest="bias", action="store_const", const=False)
     t.add_argument("--seed", type=int)
     t.add_argument("--threads", type=_positive(int), default=1, help="BLAS threads (default 1)")
@@ -99,8 +102,8 @@ def _config(args) -> Config:
     values = dict(PRESETS[args.preset or "default"])
     values.update({k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
     cfg = Config.from_dict(values)
-    if cfg.dropout >= 1:
-        raise UsageError(f"--dropout must be below 1, got {cfg.dropout}")
+    if cfg.dropout >= 1 or cfg.input_dropout >= 1:
+        raise UsageError(f"dropout probabilities must be below 1, got {cfg.dropout}, {cfg.input_dropout}")
     if cfg.momentum >= 1:
         raise UsageError(f"--momentum must be below 1, got {cfg.momentum}")
     return cfg
@@ -127,9 +130,18 @@ def _emit_json(target: str, payload: dict, console) -> None:
         atomic_write_text(target, text + "\n")
 
 
+def _check_outputs(args) -> None:
+    """Fail before training, not after, when an output cannot be written."""
+    for flag in ("save", "checkpoint", "plot", "json"):
+        target = getattr(args, flag)
+        if target and target != "-" and not Path(target).resolve().parent.is_dir():
+            raise UsageError(f"--{flag} {target}: folder {Path(target).parent} does not exist")
+
+
 def cmd_train(args, console) -> int:
     from .progress import TrainingProgress
 
+    _check_outputs(args)
     tr = _trainer(args)
     data = mnist.load(args.data)
     X_test = as_float_data(data.test_X)
@@ -206,6 +218,9 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         return (cmd_train if args.command == "train" else cmd_evaluate)(args, console)
     except (UsageError, mnist.MNISTError, CheckpointError) as exc:
+        err.print(f"numeric: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_USAGE
+    except OSError as exc:  # e.g. an output file that cannot be written
         err.print(f"numeric: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -27,25 +27,26 @@ class _Buffers:
 
     def __init__(self, sizes, n, dtype):
         def make():
-            return [None] + [np.empty((m, n), dtype) for m in sizes[1:]]
-        self.Z, self.A, self.D, self.delta, self.mask = make(), make(), make(), make(), make()
-        self.rand = [None] + [np.empty((m, n), dtype) for m in sizes[1:]]
+            return [np.empty((m, n), dtype) for m in sizes]
+        self.Z, self.A, self.D, self.delta, self.mask, self.rand = (make() for _ in range(6))
 
 
 class Engine:
     """Forward/backward on mini-batches into preallocated float32 buffers.
 
     sizes: (m_0, ..., m_L); activation/output/cost: registry names (``output`` "softmax" for softmax_ce);
-    dropout: probability of dropping a hidden unit (inverted dropout, drawn from ``rng``).
+    dropout: probability of dropping a hidden unit, input_dropout: of dropping an input pixel (inverted
+    dropout: kept units are scaled by 1/keep; masks drawn from ``rng``).
     After ``backward``, ``grad_W[N]`` (m_{N+1}, m_N) and ``grad_b[N]`` (m_{N+1}, 1) hold dLambda/dW_N and
     dLambda/db_N of the batch (with 1/n)."""
 
     def __init__(self, sizes, activation="sigmoid", output="sigmoid", cost="logloss", dropout=0.0,
-                 rng: np.random.Generator | None = None, dtype=np.float32):
+                 rng: np.random.Generator | None = None, dtype=np.float32, input_dropout=0.0):
         self.sizes = tuple(int(m) for m in sizes)
         self.activation, self.output, self.cost = activation, output, cost
         self.dtype = np.dtype(dtype)
-        self.dropout = float(dropout)
+        self.dropout, self.input_dropout = float(dropout), float(input_dropout)
+        self._A0 = None
         self.rng = rng if rng is not None else np.random.default_rng(0)
         self.L = len(self.sizes) - 1
         self.grad_W = [np.empty((self.sizes[N + 1], self.sizes[N]), self.dtype) for N in range(self.L)]
@@ -66,8 +67,11 @@ class Engine:
         With ``train``, also stores D_N = phi'(Z_N) (times the dropout mask) for the hidden layers."""
         n = A0.shape[1]
         buf = self.buffers(n)
+        if train and self.input_dropout > 0:
+            self._drop(buf, 0, 1.0 - self.input_dropout, A0, out=buf.A[0])
+            A0 = buf.A[0]
+        self._A0 = A0
         a = A0
-        keep = 1.0 - self.dropout
         for N in range(self.L):
             z = buf.Z[N + 1]
             np.matmul(W[N], a, out=z)
@@ -82,18 +86,24 @@ class Engine:
                 d = buf.D[N + 1]
                 self._deriv(z, a, out=d)
                 if self.dropout > 0:
-                    m = buf.mask[N + 1]
-                    self.rng.random(out=buf.rand[N + 1], dtype=self.dtype)
-                    np.less(buf.rand[N + 1], keep, out=m, casting="unsafe")
-                    m *= 1.0 / keep
-                    a *= m
-                    d *= m
+                    self._drop(buf, N + 1, 1.0 - self.dropout, a, out=a)
+                    d *= buf.mask[N + 1]
         return a
+
+    def _drop(self, buf, N, keep, a, out):
+        """Inverted dropout of layer N: mask = [u < keep] / keep into buf.mask[N]; out = a * mask."""
+        m = buf.mask[N]
+        self.rng.random(out=buf.rand[N], dtype=self.dtype)
+        np.less(buf.rand[N], keep, out=m, casting="unsafe")
+        m *= 1.0 / keep
+        np.multiply(a, m, out=out)
 
     def backward(self, W, A0, Y, has_bias: bool = True) -> None:
         """Fill grad_W / grad_b from the buffers of the last ``forward(train=True)`` (eqs 86-93).
         Y: targets (m_L, n), e.g. a transposed view of one-hot rows."""
         n = A0.shape[1]
+        if self._A0 is not None and self._A0.shape == A0.shape:
+            A0 = self._A0  # the (dropped-out) input the forward pass used
         buf = self.buffers(n)
         L = self.L
         delta = buf.delta[L]

@@ -42,6 +42,7 @@ class Config:
     warmup: float = 0.0
     l2: float = 0.0
     dropout: float = 0.0
+    input_dropout: float = 0.0
     seed: int = 0
     init: str = "glorot"
 
@@ -111,7 +112,8 @@ class Trainer:
         self.params = self.W + (self.b or [])
         self.drop_rng = np.random.default_rng([cfg.seed, 1])
         self.opt = make_optimizer(cfg.optimizer, self.params, cfg.momentum)
-        self.engine = Engine(cfg.sizes, cfg.activation, self.output, cfg.cost, cfg.dropout, self.drop_rng)
+        self.engine = Engine(cfg.sizes, cfg.activation, self.output, cfg.cost, cfg.dropout, self.drop_rng,
+                             input_dropout=cfg.input_dropout)
         self._l2_scratch = [np.empty_like(w) for w in self.W] if cfg.l2 else []
 
     # -- training ---------------------------------------------------------------------------------------
