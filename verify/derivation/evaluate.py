@@ -1,0 +1,367 @@
+"""Evaluate a parsed expression to a number or a matrix at one point of the document's network.
+
+Operators follow the notation: in ``paper`` notation ``\\odot`` is the matrix (numpy ``dot``) product of eqs
+(2)-(5) and ``*`` is element-wise (eq 10); in ``standard`` notation ``\\odot`` is the Hadamard product and
+juxtaposition the matrix product. ``\\sum`` takes everything to its right up to the next ``=``, ``,`` or
+closing bracket. A derivative d f / d v is evaluated by recomputing the network with v overridden and
+differentiating numerically at high precision, except d Lambda / d w, which is the ground truth.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import mpmath
+
+from . import syntax as S
+from .values import (
+    Mat,
+    OutOfRange,
+    ShapeError,
+    Unsupported,
+    add,
+    as_scalar,
+    elementwise,
+    neg,
+    scale,
+    transpose,
+)
+
+__all__ = ["Ctx", "Rule", "Definitions", "ev", "flat", "index_value", "generic_value"]
+
+
+@dataclass
+class Rule:
+    """A definition from the document: ``pattern`` (the defined symbol's AST), ``rhs`` (the defining
+    member), the family key it defines, the layers it covers (None: all/no layer) and its label."""
+
+    kind: str
+    pattern: S.Node
+    rhs: S.Node
+    layers: frozenset | None
+    label: str
+    binds: dict = field(default_factory=dict)
+
+
+class Definitions:
+    """Symbols introduced by the document, in order; the first rule covering a (kind, layer) wins."""
+
+    def __init__(self):
+        self.rules: list[Rule] = []
+
+    def find(self, kind: str, layer) -> Rule | None:
+        for rule in self.rules:
+            if rule.kind == kind and (rule.layers is None or layer in rule.layers):
+                return rule
+        return None
+
+    def add(self, rule: Rule) -> None:
+        self.rules.append(rule)
+
+
+class Ctx:
+    """Evaluation state: model (network at a point), notation, definitions, index bindings, overrides."""
+
+    def __init__(self, model, notation, defs: Definitions, point: int = 0):
+        self.model, self.notation, self.defs, self.point = model, notation, defs, point
+        self.bind: dict[str, int] = {}
+        self.free: set[str] = set()
+        self.overrides: tuple = ()
+        self.sample_hint: int | None = None
+        self.layer_ctx = None
+        self.abstract: set[str] = set()
+        self.memo: dict = {}
+
+    def child(self, bind=None, overrides=None) -> Ctx:
+        c = Ctx(self.model, self.notation, self.defs, self.point)
+        c.bind = dict(self.bind if bind is None else bind)
+        c.free = set(self.free) if bind is None else set()
+        c.overrides = self.overrides if overrides is None else overrides
+        c.sample_hint, c.layer_ctx = self.sample_hint, self.layer_ctx
+        c.abstract, c.memo = self.abstract, self.memo
+        return c
+
+
+# ------------------------------------------------------------------ indices
+def flat(node) -> str | None:
+    """The letters/digits of a juxtaposition such as ``Sx``, ``S1``, ``out``, ``L3``; None otherwise."""
+    if isinstance(node, S.Sym) and not node.sub and not node.sup and not node.pre and len(node.name) == 1:
+        return node.name
+    if isinstance(node, S.Num) and node.value.denominator == 1:
+        return str(node.value.numerator)
+    if isinstance(node, S.Bin) and node.op == "juxt":
+        a, b = flat(node.left), flat(node.right)
+        return None if a is None or b is None else a + b
+    if isinstance(node, S.Group) and len(node.items) == 1 and node.kind == "{":
+        return flat(node.items[0])
+    return None
+
+
+def index_value(node, ctx: Ctx) -> int:
+    """Integer value of an index expression: numbers, bound letters, n, m_N, E/L, + and -."""
+    if isinstance(node, S.Num):
+        if node.value.denominator != 1:
+            raise Unsupported("an index must be an integer", node.pos)
+        return node.value.numerator
+    if isinstance(node, S.Group) and len(node.items) == 1:
+        return index_value(node.items[0], ctx)
+    if isinstance(node, S.Bin) and node.op in "+-":
+        a, b = index_value(node.left, ctx), index_value(node.right, ctx)
+        return a + b if node.op == "+" else a - b
+    if isinstance(node, S.Sym) and not node.pre and not node.sup:
+        if node.name == "m" and node.sub:
+            return ctx.notation.layer_size(index_value(node.sub[0], ctx), ctx, node.pos)
+        if node.sub:
+            raise Unsupported(f"unexpected index {node.name}_{{..}}", node.pos)
+        if node.name in ctx.bind:
+            return ctx.bind[node.name]
+        special = ctx.notation.index_constant(node.name, ctx)
+        if special is not None:
+            return special
+        raise Unsupported(f"index {node.name} has no value here", node.pos)
+    raise Unsupported("cannot read this index", getattr(node, "pos", -1))
+
+
+def is_free_index(node, ctx: Ctx) -> bool:
+    """True when ``node`` is built from free/bound index letters and numbers only (no m_N, no n)."""
+    names = [x.name for x in S.walk(node) if isinstance(x, S.Sym)]
+    return bool(names) and all(n in ctx.bind and n != "n" for n in names)
+
+
+def generic_value(name: str, point: int):
+    """A reproducible 'random' rational in (-2, 2) for a plain symbol, fixed per name and point."""
+    h = int(hashlib.sha256(f"{name}|{point}".encode()).hexdigest()[:8], 16)
+    return mpmath.mpf((h % 255) - 127) / 64
+
+
+def _abstract_fn(name: str, point: int):
+    c1, c2, c3 = (generic_value(f"{name}#{k}", point) for k in range(3))
+    return lambda t: mpmath.exp(c1 * t / 3) + c2 * t ** 3 + c3 * t
+
+
+# ------------------------------------------------------------------ evaluator
+def ev(node, ctx: Ctx):
+    method = _DISPATCH.get(type(node))
+    if method is None:
+        raise Unsupported(f"cannot evaluate {type(node).__name__}", getattr(node, "pos", -1))
+    return method(node, ctx)
+
+
+def _num(node, ctx):
+    return mpmath.mpf(node.value.numerator) / node.value.denominator
+
+
+def _sym(node, ctx):
+    return ctx.notation.value(node, ctx)
+
+
+def _group(node, ctx):
+    if len(node.items) != 1:
+        raise Unsupported("a tuple (a, b, ...) or bracket indexing X[i, j] is not supported here", node.pos)
+    return ev(node.items[0], ctx)
+
+
+def _scripted(node, ctx):
+    if node.pre:
+        inner = ctx.child()
+        inner.layer_ctx = node.pre
+        value = ev(node.base, inner)
+    else:
+        value = ev(node.base, ctx)
+    sup = node.sup
+    if sup and len(sup) == 1 and isinstance(sup[0], S.Sym) and sup[0].name == "T" and not sup[0].sub:
+        value, sup = transpose(value), ()
+    if node.sub:
+        value = _element(value, node.sub, sup, ctx, node.pos)
+        sup = ()
+    if sup:
+        if len(sup) != 1:
+            raise Unsupported("unsupported superscript", node.pos)
+        exponent = ev(sup[0], ctx)
+        if isinstance(exponent, Mat):
+            raise Unsupported("a matrix exponent", node.pos)
+        if isinstance(value, Mat):
+            raise Unsupported("powers of matrices (use explicit products)", node.pos)
+        value = value ** exponent
+    return value
+
+
+def _element(value, sub, sup, ctx, pos):
+    """[M]_k (component k of a vector) or [M]_c^r (paper: row r = superscript, column c = subscript)."""
+    if not isinstance(value, Mat):
+        raise ShapeError("an index on a scalar", pos)
+    col = index_value(sub[0], ctx)
+    if sup:
+        row = index_value(sup[0], ctx)
+    elif value.cols == 1:
+        row, col = col, 1
+    elif value.rows == 1:
+        row = 1
+    else:
+        raise Unsupported("[M]_k needs a vector; use [M]_c^r for an element", pos)
+    if not (1 <= row <= value.rows and 1 <= col <= value.cols):
+        raise OutOfRange(f"element ({row},{col}) of a {value.rows}×{value.cols} matrix", pos)
+    return value.data[row - 1][col - 1]
+
+
+def _frac(node, ctx):
+    num, den = ev(node.num, ctx), as_scalar(ev(node.den, ctx))
+    if isinstance(den, Mat):
+        raise Unsupported("division by a matrix", node.pos)
+    if den == 0:
+        raise ShapeError("division by zero", node.pos)
+    return scale(num, 1 / den)
+
+
+def _neg(node, ctx):
+    return neg(ev(node.arg, ctx))
+
+
+def _bin(node, ctx):
+    op = node.op
+    if op == "juxt":
+        applied = _apply(node, ctx)
+        if applied is not None:
+            return applied
+    a, b = ev(node.left, ctx), ev(node.right, ctx)
+    if op in "+-":
+        return add(a, b, 1 if op == "+" else -1, node.pos)
+    if op == "/":
+        b = as_scalar(b)
+        if isinstance(b, Mat):
+            raise Unsupported("division by a matrix", node.pos)
+        return scale(a, 1 / b)
+    return ctx.notation.product(op, a, b, node.pos)
+
+
+def _apply(node, ctx):
+    """Function application f(x), derivative operator (d/dz)(...), or None for a plain product."""
+    left, right = node.left, node.right
+    if isinstance(left, S.Deriv) and left.num is None:
+        return derivative(right, left.den, left.componentwise, ctx)
+    if not (isinstance(right, S.Group) and right.kind == "("):
+        if isinstance(left, S.Func):
+            return _call_func(left.name, right, ctx)
+        return None
+    if isinstance(left, S.Func):
+        return _call_func(left.name, right, ctx)
+    if isinstance(left, S.Sym):
+        return ctx.notation.apply(left, right.items, ctx)
+    return None
+
+
+def _call_func(name, arg, ctx):
+    items = arg.items if isinstance(arg, S.Group) and arg.kind == "(" else (arg,)
+    if len(items) != 1 or name in ("max", "min"):
+        raise Unsupported(f"\\{name} with these arguments", arg.pos)
+    value = ev(items[0], ctx)
+    fn = {"log": mpmath.log, "ln": mpmath.log, "exp": mpmath.exp, "tanh": mpmath.tanh}[name]
+    return elementwise(fn, value)
+
+
+def _sum(node, ctx):
+    var = flat(node.var) if node.var is not None else None
+    if var is None:
+        raise Unsupported("\\sum needs a summation index", node.pos)
+    lo, hi, name = ctx.notation.sum_range(var, node, ctx)
+    total = None
+    for k in range(lo, hi + 1):
+        inner = ctx.child()
+        inner.bind[name] = k
+        inner.free.discard(name)
+        term = ev(node.body, inner)
+        total = term if total is None else add(total, term, 1, node.pos)
+    if total is None:
+        raise Unsupported("empty sum", node.pos)
+    return total
+
+
+def _matrix(node, ctx):
+    from .matrices import expand
+
+    rows = expand(node, ctx)
+    data = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            value = as_scalar(ev(cell, ctx))
+            if isinstance(value, Mat):
+                raise Unsupported("a matrix inside a matrix literal", cell.pos)
+            cells.append(value)
+        data.append(cells)
+    if len({len(r) for r in data}) != 1:
+        raise ShapeError("matrix literal rows of different lengths", node.pos)
+    return Mat(data)
+
+
+def _deriv(node, ctx):
+    if node.num is None:
+        raise Unsupported("a derivative operator without anything to differentiate", node.pos)
+    return derivative(node.num, node.den, node.componentwise, ctx)
+
+
+def _text(node, ctx):
+    raise Unsupported(f"prose inside the equation (\\text{{{node.text.strip()}}})", node.pos)
+
+
+def _dots(node, ctx):
+    raise Unsupported("\\dots outside a matrix row or column", node.pos)
+
+
+def _func(node, ctx):
+    raise Unsupported(f"\\{node.name} without an argument", node.pos)
+
+
+_DISPATCH = {S.Num: _num, S.Sym: _sym, S.Group: _group, S.Scripted: _scripted, S.Frac: _frac, S.Neg: _neg,
+             S.Bin: _bin, S.Sum: _sum, S.Matrix: _matrix, S.Deriv: _deriv, S.Text: _text, S.Dots: _dots,
+             S.Func: _func}
+
+
+# ------------------------------------------------------------------ derivatives
+def derivative(num, den, componentwise: bool, ctx: Ctx):
+    """d num / d den. den names network quantities (an entry, a column or a matrix) or a plain symbol."""
+    while isinstance(den, S.Group) and len(den.items) == 1:
+        den = den.items[0]
+    if isinstance(num, S.Sym) and num.name in ("\\phi", "\\varphi",
+                                               "\\sigma") and not num.sub and not num.sup:
+        num = S.Bin(num.pos, "juxt", num, S.Group(den.pos, "(", (den,)))   # d phi / d z means d phi(z) / d z
+    refs = ctx.notation.refs(den, ctx)
+    if isinstance(refs, tuple) and refs[0] == "plain" and isinstance(den, S.Sym) and not any(
+            isinstance(x, S.Sym) and x.name == den.name and x.sub == den.sub and x.sup == den.sup
+            for x in S.walk(num)):
+        raise Unsupported(f"the numerator does not contain the variable {den.name} of the derivative "
+                          "(name its "
+                          "layer, node and sample, e.g. {}_N z_{Sx}^j)", den.pos)
+    truth = ctx.notation.cost_gradient(num, refs, ctx)
+    if truth is not None:
+        return truth
+    if isinstance(refs, list):
+        if componentwise or _same_shape_valued(num, refs, ctx):
+            return Mat([[_partial(num, ref, ctx, entry=(r, c)) for c, ref in enumerate(row)]
+                        for r, row in enumerate(refs)])
+        return Mat([[_partial(num, ref, ctx) for ref in row] for row in refs])
+    return _partial(num, refs, ctx)
+
+
+def _same_shape_valued(num, refs, ctx) -> bool:
+    value = ev(num, ctx)
+    return isinstance(value, Mat) and (value.rows, value.cols) == (len(refs), len(refs[0]))
+
+
+def _partial(num, ref, ctx: Ctx, entry=None):
+    v0 = ctx.notation.ref_value(ref, ctx)
+
+    def f(t):
+        inner = ctx.child(overrides=ctx.overrides + ((ref, t),))
+        inner.memo = {}
+        value = ev(num, inner)
+        if entry is not None and isinstance(value, Mat):
+            if entry[0] >= value.rows or entry[1] >= value.cols:
+                raise ShapeError("component-wise derivative of matrices of different shapes", num.pos)
+            value = value.data[entry[0]][entry[1]]
+        if isinstance(value, Mat):
+            raise Unsupported("d(matrix)/d(scalar): write the derivative entry by entry", num.pos)
+        return value
+
+    with mpmath.workdps(mpmath.mp.dps + 15):
+        return +mpmath.diff(f, v0)

@@ -1,0 +1,132 @@
+"""The document's network at one random exact rational point: forward values and the ground truth.
+
+Weights, inputs and targets are random dyadic rationals (k/64, k/16), so float64 holds them exactly and
+``derive.ground_truth_at`` (sympy.diff, the independent truth) evaluates d Lambda / d W_N[r, c] at exactly
+that point to ``DPS`` digits. The forward pass (eqs 9, 13, 14) is recomputed here in mpmath at the same
+precision, optionally with one quantity overridden: that is how a chain-rule factor such as
+d(3z)/d(2a) (eq 52) or d lambda/d(3a) (eq 20) is evaluated, by high-precision numerical differentiation of
+the recomputed network.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import mpmath
+import numpy as np
+import sympy
+
+from .values import Mat
+
+__all__ = ["Model", "DPS", "TOL"]
+
+DPS = 50          # working precision (decimal digits)
+TOL = mpmath.mpf(10) ** -28   # relative tolerance of an equality
+
+
+@lru_cache(maxsize=16)
+def _mp_activation(name: str):
+    from derive.functions import get_activation
+
+    act = get_activation(name)
+    if act.definition is None:
+        raise ValueError(f"activation {name!r} is abstract; the derivation checker needs a concrete one")
+    (var,), expr = act.definition.variables, act.definition.expr
+    return sympy.lambdify(var, expr, modules="mpmath")
+
+
+@lru_cache(maxsize=8)
+def _mp_cost(name: str):
+    from derive.functions import get_cost
+
+    cost = get_cost(name)
+    a, y = cost.pointwise.variables
+    return sympy.lambdify((a, y), cost.pointwise.expr, modules="mpmath")
+
+
+class Model:
+    """Network values at point number ``index`` of the document (seeded by ``seed``)."""
+
+    def __init__(self, sizes, n, activation="sigmoid", cost="logloss", output_activation=None, seed=0,
+                 index=0):
+        self.sizes, self.n, self.L = tuple(sizes), int(n), len(sizes) - 1
+        self.activation, self.cost_name = activation, cost
+        self.output_activation = output_activation
+        self.phi = _mp_activation(activation)
+        self.phi_out = _mp_activation(output_activation) if output_activation else self.phi
+        self.lam = _mp_cost(cost)
+        rng = np.random.default_rng([int(seed), int(index), 2024])
+        self.Wf = [rng.integers(-64, 65, size=(self.sizes[N + 1],
+                                               self.sizes[N])) / 64.0 for N in range(self.L)]
+        self.Xf = rng.integers(-16, 17, size=(self.sizes[0], self.n)) / 16.0
+        self.Yf = rng.integers(1, 16, size=(self.sizes[-1], self.n)) / 16.0
+        with mpmath.workdps(DPS):
+            self.W = [Mat([[mpmath.mpf(x) for x in row] for row in w]) for w in self.Wf]
+            self.X = Mat([[mpmath.mpf(x) for x in row] for row in self.Xf])
+            self.Y = Mat([[mpmath.mpf(x) for x in row] for row in self.Yf])
+        self._cache: dict = {}
+        self._truth = None
+
+    # -------------------------------------------------------------- forward pass with an override
+    def forward(self, overrides: tuple = ()) -> tuple[list, list]:
+        """(Z, A, W): Z[N], A[N], W[N] as Mat (Z[0] None), with ``overrides`` ((kind, N, r, c), value)
+        applied:
+        kind 'w' replaces W_N[r, c]; 'a'/'z' replace one entry of A_N/Z_N before it propagates."""
+        key = ("fw", overrides)
+        if key in self._cache:
+            return self._cache[key]
+        ov = dict(overrides)
+        W = [self._with(self.W[N], ov, "w", N) for N in range(self.L)]
+        A = [self._with(self.X, ov, "a", 0)]
+        Z = [None]
+        for N in range(self.L):
+            prev = A[N].data
+            w = W[N].data
+            z = Mat([[mpmath.fsum(w[r][k] * prev[k][s] for k in range(len(prev))) for s in range(self.n)]
+                     for r in range(len(w))])
+            z = self._with(z, ov, "z", N + 1)
+            f = self.phi_out if N + 1 == self.L else self.phi
+            a = self._with(z.map(f), ov, "a", N + 1)
+            Z.append(z)
+            A.append(a)
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[key] = (Z, A, W)
+        return Z, A, W
+
+    @staticmethod
+    def _with(m: Mat, ov: dict, kind: str, N: int) -> Mat:
+        hits = [(k, v) for k, v in ov.items() if k[0] == kind and (k[1] == N or kind == "y")]
+        if not hits:
+            return m
+        data = [list(r) for r in m.data]
+        for (_, _, r, c), v in hits:
+            data[r][c] = v
+        return Mat(data)
+
+    def targets(self, overrides: tuple = ()) -> Mat:
+        """Y (m_L, n), with 'y' overrides applied."""
+        return self._with(self.Y, dict(overrides), "y", -1)
+
+    def cost(self, overrides: tuple = ()):
+        """Lambda = (1/n) sum_Sx sum_j lambda(a, y) (eq 19, correct signs) of the recomputed network."""
+        _, A, _ = self.forward(overrides)
+        Y = self.targets(overrides)
+        out = A[self.L]
+        return mpmath.fsum(self.lam(out.data[j][s], Y.data[j][s]) for j in range(out.rows)
+                           for s in range(self.n)) / self.n
+
+    # -------------------------------------------------------------- ground truth
+    def truth(self) -> list[Mat]:
+        """grad_W[N] = d Lambda / d W_N by ``derive.ground_truth_at`` (sympy.diff) at the exact point."""
+        if self._truth is None:
+            try:
+                from derive.evaluate import ground_truth_at
+            except ImportError:  # pragma: no cover - older derive layout
+                from derive import ground_truth_at
+            values = ground_truth_at(self.sizes, self.Wf, self.Xf, self.Yf, entries=None,
+                                     activation=self.activation, cost=self.cost_name, dps=DPS - 5,
+                                     output_activation=self.output_activation)
+            with mpmath.workdps(DPS):
+                self._truth = [Mat([[mpmath.mpf(values[(N, r, c)]) for c in range(self.sizes[N])]
+                                    for r in range(self.sizes[N + 1])]) for N in range(self.L)]
+        return self._truth

@@ -1,0 +1,478 @@
+"""Parse one LaTeX relation chain (``a = b := c``) into a small immutable AST with our own lark grammar.
+
+Nothing is ``eval``-ed and nothing is guessed: an unknown command or character is a :class:`ParseError`
+carrying the column. :func:`preprocess` only blanks out pure layout (``\\left``, ``\\mathbf{..}``,
+``aligned``, ``&``/``\\\\`` outside matrices) by spaces of the same length, so every column still points into
+the author's text. The AST knows nothing about networks; :mod:`.notation` gives symbols their meaning.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+
+__all__ = ["ParseError", "Node", "Num", "Sym", "Group", "Frac", "Deriv", "Sum", "Bin", "Neg", "Matrix",
+           "Dots", "Text", "Func", "Scripted", "parse_chain", "preprocess", "walk", "replace"]
+
+
+class ParseError(ValueError):
+    """Unparsable input; ``column`` is 1-based within the equation text given to :func:`parse_chain`."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.column = column
+
+
+# ---------------------------------------------------------------- AST ----------------------------------
+@dataclass(frozen=True)
+class Node:
+    pos: int = field(default=-1, compare=False)
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    value: Fraction = Fraction(0)
+
+
+@dataclass(frozen=True)
+class Sym(Node):
+    """A letter or Greek name with its scripts: ``{}_pre name_sub^sup'``; sub/sup are tuples of nodes."""
+
+    name: str = ""
+    pre: tuple = ()
+    sub: tuple = ()
+    sup: tuple = ()
+    primes: int = 0
+
+
+@dataclass(frozen=True)
+class Group(Node):
+    """Parenthesised ``( )``/bracketed ``[ ]``/braced ``{ }`` items (a tuple when more than one)."""
+
+    kind: str = "("
+    items: tuple = ()
+
+
+@dataclass(frozen=True)
+class Scripted(Node):
+    """Scripts on a non-symbol: ``(x)^2``, ``[M]^T``, ``[M]_2^1`` (element), ``{}_3[...]`` (layer)."""
+
+    base: Node = None
+    pre: tuple = ()
+    sub: tuple = ()
+    sup: tuple = ()
+
+
+@dataclass(frozen=True)
+class Frac(Node):
+    num: Node = None
+    den: Node = None
+
+
+@dataclass(frozen=True)
+class Deriv(Node):
+    """``\\frac{\\partial f}{\\partial v}``; ``f`` None for the operator form; ``componentwise`` for
+    ``\\partial^c``."""
+
+    num: Node | None = None
+    den: Node = None
+    componentwise: bool = False
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    """``\\sum_{lim} body``: ``var`` the bound index node, ``kind`` 'in' | 'on' | 'eq' | '', ``rng`` the
+    range node (B_k, L3, lower bound), ``upper`` the upper bound or None."""
+
+    var: Node = None
+    kind: str = ""
+    rng: Node | None = None
+    upper: Node | None = None
+    body: Node = None
+
+
+@dataclass(frozen=True)
+class Bin(Node):
+    """Binary operation: op in '+', '-', '*', 'odot', 'cdot', 'times', '/', 'juxt', 'circ'."""
+
+    op: str = "+"
+    left: Node = None
+    right: Node = None
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    arg: Node = None
+
+
+@dataclass(frozen=True)
+class Matrix(Node):
+    rows: tuple = ()
+
+
+@dataclass(frozen=True)
+class Dots(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class Text(Node):
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Func(Node):
+    name: str = ""
+
+
+# ---------------------------------------------------------------- helpers -------------------------------
+def walk(node):
+    """Yield every node of the tree (pre-order)."""
+    if node is None:
+        return
+    yield node
+    for child in _children(node):
+        yield from walk(child)
+
+
+def _children(node):
+    for name in node.__dataclass_fields__:
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, Node):
+                    yield item
+                elif isinstance(item, tuple):
+                    yield from (x for x in item if isinstance(x, Node))
+
+
+def replace(node, fn):
+    """Rebuild the tree bottom-up; ``fn(node)`` returns a replacement or None to keep the node."""
+    if node is None:
+        return None
+    changes = {}
+    for name in node.__dataclass_fields__:
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            new = replace(value, fn)
+            if new is not value:
+                changes[name] = new
+        elif isinstance(value, tuple) and value:
+            new_items = tuple(_replace_item(item, fn) for item in value)
+            if any(a is not b for a, b in zip(new_items, value, strict=False)):
+                changes[name] = new_items
+    if changes:
+        node = type(node)(**{**{k: getattr(node, k) for k in node.__dataclass_fields__}, **changes})
+    out = fn(node)
+    return node if out is None else out
+
+
+def _replace_item(item, fn):
+    if isinstance(item, Node):
+        return replace(item, fn)
+    if isinstance(item, tuple):
+        new = tuple(replace(x, fn) if isinstance(x, Node) else x for x in item)
+        return item if all(a is b for a, b in zip(new, item, strict=False)) else new
+    return item
+
+
+# ---------------------------------------------------------------- preprocessing -------------------------
+_LAYOUT = re.compile(r"\\(left|right)[.]|"
+                     r"\\(left|right|bigl|bigr|Bigl|Bigr|big|Big|bigg|Bigg|displaystyle|limits|nonumber)"
+                     r"(?![A-Za-z])|(?<!\\)\\[,;!: ]|\\q?quad(?![A-Za-z])")
+_WRAPPERS = re.compile(r"\\(mathbf|boldsymbol|mathrm|mathit|bm|mathbb|operatorname)\{")
+_ENVS = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered)\}")
+_ON = re.compile(r"\\text\{\s*on(\s+[A-Za-z0-9]+)?\s*\}")
+_MATRIX = re.compile(r"\\(begin|end)\{[pbBvV]?matrix\}")
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def preprocess(text: str) -> str:
+    """Blank out layout-only LaTeX, keeping every other character at its column."""
+    text = text.replace("\t", " ")
+    text = _ON.sub(lambda m: ("\\ON " + (m.group(1) or "").strip()).ljust(len(m.group(0))), text)
+    text = _LAYOUT.sub(lambda m: " " * len(m.group(0)), text)
+    text = _ENVS.sub(lambda m: " " * len(m.group(0)), text)
+    while True:
+        m = _WRAPPERS.search(text)
+        if not m:
+            break
+        close = _matching_brace(text, m.end() - 1)
+        if close is None:
+            raise ParseError(f"unbalanced braces after \\{m.group(1)}", m.start() + 1)
+        text = _blank(_blank(text, close, close + 1), m.start(), m.end())
+    # & and \\ are layout outside matrices (aligned), separators inside
+    out, depth, i = list(text), 0, 0
+    while i < len(text):
+        m = _MATRIX.match(text, i)
+        if m:
+            depth += 1 if m.group(1) == "begin" else -1
+            i = m.end()
+            continue
+        if depth == 0 and text.startswith("\\\\", i):
+            out[i] = out[i + 1] = " "
+            i += 2
+            continue
+        if depth == 0 and text[i] == "&":
+            out[i] = " "
+        i += 1
+    return "".join(out)
+
+
+def _matching_brace(text: str, open_at: int) -> int | None:
+    depth = 0
+    for k in range(open_at, len(text)):
+        if text[k] == "{" and (k == 0 or text[k - 1] != "\\"):
+            depth += 1
+        elif text[k] == "}" and (k == 0 or text[k - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
+# ---------------------------------------------------------------- parser --------------------------------
+_GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+_MULOPS = {"*": "*", "\\odot": "odot", "\\cdot": "cdot", "\\times": "times", "/": "/", "\\circ": "circ"}
+
+
+def _pos(tok) -> int:
+    if isinstance(tok, Token):
+        return tok.start_pos
+    return getattr(tok, "pos", -1)
+
+
+_FUNCTION_NAMES = {"\\phi", "\\varphi", "\\sigma", "\\lambda"}
+
+
+def _is_function(node) -> bool:
+    if isinstance(node, Func):
+        return True
+    if isinstance(node, Sym) and not node.sub:
+        return node.name in _FUNCTION_NAMES or (node.name.startswith("\\") and node.name[1:2].isupper()
+                                                and node.name not in ("\\Lambda", "\\nabla"))
+    return False
+
+
+@v_args(inline=True)
+class _ToAST(Transformer):
+    def start(self, chain):
+        return chain
+
+    def chain(self, *parts):
+        members = [p for i, p in enumerate(parts) if i % 2 == 0]
+        rels = [str(p) for i, p in enumerate(parts) if i % 2 == 1]
+        return members, [":=" if r in (":=", "\\coloneqq") else "=" for r in rels]
+
+    def add(self, a, op, b):
+        return Bin(_pos(op), "+", a, b)
+
+    def sub(self, a, op, b):
+        return Bin(_pos(op), "-", a, b)
+
+    def neg(self, op, a):
+        return Neg(_pos(op), a)
+
+    def pos(self, op, a):
+        return a
+
+    def binop(self, a, op, b):
+        return Bin(_pos(op), _MULOPS[str(op)], a, b)
+
+    def juxt(self, a, b):
+        # function application binds tighter than juxtaposition: y \log(a) is y * log(a)
+        if (isinstance(b, Group) and b.kind == "(" and isinstance(a, Bin) and a.op == "juxt"
+                and _is_function(a.right)):
+            return Bin(a.pos, "juxt", a.left, Bin(_pos(b), "juxt", a.right, b))
+        return Bin(_pos(b), "juxt", a, b)
+
+    def bigsum(self, tok, *rest):
+        var, kind, rng, upper = None, "", None, None
+        body = rest[-1]
+        for part in rest[:-1]:
+            if part[0] == "sub":
+                var, kind, rng = part[1], part[2], part[3]
+            else:
+                upper = part[1]
+        return Sum(_pos(tok), var, kind, rng, upper, body)
+
+    def sumsub(self, _tok, lim):
+        return ("sub", *lim) if isinstance(lim, tuple) else ("sub", lim, "", None)
+
+    def sumsup(self, _tok, arg):
+        return ("sup", arg[0] if len(arg) == 1 else Group(arg[0].pos, "{", arg))
+
+    def sumlim(self, *parts):
+        parts = [p for p in parts if not (isinstance(p, Token) and p.type == "FORALL")]
+        if len(parts) == 1:
+            return (parts[0], "", None)
+        kind = {"\\in": "in", "\\ON": "on"}.get(str(parts[1]), "eq")
+        return (parts[0], kind, parts[2])
+
+    def scripted(self, base, script):
+        kind, items = script
+        if kind == "prime":
+            if isinstance(base, Sym):
+                return Sym(base.pos, base.name, base.pre, base.sub, base.sup, base.primes + 1)
+            raise ParseError("a prime ' only follows a function name", base.pos + 1)
+        if isinstance(base, Sym) and not (kind == "sub" and base.sub) and not (kind == "sup" and base.sup):
+            return Sym(base.pos, base.name, base.pre, items if kind == "sub" else base.sub,
+                       items if kind == "sup" else base.sup, base.primes)
+        if isinstance(base, Scripted) and not getattr(base, kind):
+            return Scripted(base.pos, base.base, base.pre, items if kind == "sub" else base.sub,
+                            items if kind == "sup" else base.sup)
+        return Scripted(base.pos, base, (), items if kind == "sub" else (), items if kind == "sup" else ())
+
+    def presub(self, tok, arg, base):
+        if isinstance(base, Sym) and not base.pre:
+            return Sym(_pos(tok), base.name, arg, base.sub, base.sup, base.primes)
+        return Scripted(_pos(tok), base, arg, (), ())
+
+    def subscript(self, _tok, arg):
+        return ("sub", arg)
+
+    def supscript(self, _tok, arg):
+        return ("sup", arg)
+
+    def prime(self, _tok):
+        return ("prime", ())
+
+    def arg(self, x):
+        return x if isinstance(x, tuple) else (x,)
+
+    def emptyarg(self):
+        return ()
+
+    def arglist(self, *items):
+        return tuple(items)
+
+    def letter(self, tok):
+        return Sym(_pos(tok), str(tok))
+
+    def greek(self, tok):
+        return Sym(_pos(tok), str(tok))
+
+    def func(self, tok):
+        return Func(_pos(tok), str(tok)[1:])
+
+    def number(self, tok):
+        return Num(_pos(tok), Fraction(str(tok)))
+
+    def infty(self, tok):
+        raise ParseError("\\infty is not supported", _pos(tok) + 1)
+
+    def paren(self, items):
+        return Group(items[0].pos, "(", items)
+
+    def bracket(self, items):
+        return Group(items[0].pos, "[", items)
+
+    def brace(self, item):
+        return Group(item.pos, "{", (item,))
+
+    def exprlist(self, *items):
+        return tuple(items)
+
+    def frac(self, tok, num, den):
+        num_partial, den_partial = num[0] == "partial", den[0] == "partial"
+        if num_partial != den_partial:
+            raise ParseError("a derivative needs \\partial in both numerator and denominator", _pos(tok) + 1)
+        if num_partial:
+            if den[2] is None:
+                raise ParseError("\\partial in the denominator needs a variable", _pos(tok) + 1)
+            return Deriv(_pos(tok), num[2], den[2], componentwise=bool(num[1] or den[1]))
+        return Frac(_pos(tok), num[2], den[2])
+
+    def plainpart(self, expr):
+        return ("plain", None, expr)
+
+    def partialpart(self, _tok, *rest):
+        comp, expr = False, None
+        rest = list(rest)
+        if rest and isinstance(rest[0], Token) and rest[0].type == "SUP":
+            comp = True
+            rest = rest[2:]
+        if rest:
+            expr = rest[0]
+        return ("partial", comp, expr)
+
+    def matrix(self, begin, rows, _end):
+        return Matrix(_pos(begin), rows)
+
+    def rows(self, *items):
+        return tuple(r for r in items if isinstance(r, tuple))
+
+    def row(self, *items):
+        return tuple(c for c in items if isinstance(c, Node))
+
+    def cell(self, expr, *_comma):
+        return expr
+
+    def text(self, tok):
+        return Text(_pos(tok), str(tok)[6:-1])
+
+    def dots(self, *toks):
+        return Dots(_pos(toks[0]))
+
+
+@lru_cache(maxsize=4096)
+def parse_chain(text: str) -> tuple[tuple[Node, ...], tuple[str, ...]]:
+    """Parse ``text`` (one relation chain) into (members, relations) with relations in {'=', ':='}.
+
+    Positions in the AST are 0-based offsets into ``text``; errors carry 1-based columns."""
+    if not text.strip():
+        raise ParseError("empty equation", 1)
+    clean = preprocess(text)
+    try:
+        tree = _parser().parse(clean)
+        members, rels = _ToAST().transform(tree)
+    except ParseError:
+        raise
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, ParseError):
+            raise exc.orig_exc from None
+        raise ParseError(str(exc.orig_exc)) from None
+    except UnexpectedCharacters as exc:
+        rest = clean[exc.pos_in_stream:exc.pos_in_stream + 12]
+        snippet = rest.split()[0] if rest.strip() else clean[exc.pos_in_stream]
+        raise ParseError(f"unknown token {snippet!r}", exc.column) from None
+    except UnexpectedToken as exc:
+        tok = exc.token
+        if tok.type == "$END":
+            raise ParseError("unexpected end of equation (unbalanced bracket or dangling operator?)",
+                             len(text)) from None
+        raise ParseError(f"unexpected {str(tok)!r}", tok.column) from None
+    except UnexpectedEOF:
+        raise ParseError("unexpected end of equation", len(text)) from None
+    except UnexpectedInput as exc:  # pragma: no cover - other lark input errors
+        raise ParseError(str(exc).splitlines()[0], getattr(exc, "column", None)) from None
+    except LarkError as exc:
+        cause = exc.__context__ if isinstance(exc.__context__, ParseError) else None
+        if cause is not None:
+            raise cause from None
+        raise ParseError(str(exc).splitlines()[0]) from None
+    return tuple(members), tuple(rels)

@@ -1,0 +1,137 @@
+"""Values of evaluated expressions: mpmath scalars and small dense matrices (:class:`Mat`), with the
+operations a derivation uses. Errors are typed so that the checker can tell a wrong equation (a
+:class:`ShapeError`) from something we cannot check (:class:`Unsupported`)."""
+from __future__ import annotations
+
+import mpmath
+
+__all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "OutOfRange", "is_mat", "shape", "close",
+           "matmul", "hadamard", "scale", "add", "neg", "transpose", "elementwise", "as_scalar", "fmt"]
+
+
+class EvalError(Exception):
+    """Base class of evaluation problems; ``pos`` is a 0-based offset in the equation text (or -1)."""
+
+    def __init__(self, message: str, pos: int = -1):
+        super().__init__(message)
+        self.pos = pos
+
+
+class ShapeError(EvalError):
+    """Operands do not fit (a wrong equation, not an unsupported one)."""
+
+
+class Unsupported(EvalError):
+    """A construct or symbol the checker cannot give a value to: the equation is not checked."""
+
+
+class OutOfRange(EvalError):
+    """A node, sample or layer index outside the document's sizes. ``free`` is True when the index is made
+    only of free indices (that index combination is then simply not a valid instance of the equation)."""
+
+    def __init__(self, message: str, pos: int = -1, free: bool = False):
+        super().__init__(message, pos)
+        self.free = free
+
+
+class Mat:
+    """A rows x cols matrix of mpf, stored row-major."""
+
+    __slots__ = ("rows", "cols", "data")
+
+    def __init__(self, data):
+        self.data = [list(r) for r in data]
+        self.rows = len(self.data)
+        self.cols = len(self.data[0]) if self.data else 0
+
+    def __getitem__(self, rc):
+        return self.data[rc[0]][rc[1]]
+
+    def map(self, fn) -> Mat:
+        return Mat([[fn(x) for x in row] for row in self.data])
+
+    def __repr__(self):
+        return f"Mat({self.rows}x{self.cols})"
+
+
+def is_mat(v) -> bool:
+    return isinstance(v, Mat)
+
+
+def shape(v) -> tuple[int, int]:
+    return (v.rows, v.cols) if isinstance(v, Mat) else (1, 1)
+
+
+def as_scalar(v):
+    """A 1x1 matrix is its entry; anything else is returned unchanged."""
+    if isinstance(v, Mat) and v.rows == 1 and v.cols == 1:
+        return v.data[0][0]
+    return v
+
+
+def _shape_text(v) -> str:
+    return f"{v.rows}×{v.cols}" if isinstance(v, Mat) else "scalar"
+
+
+def matmul(a, b, pos=-1, op="⊙"):
+    a, b = as_scalar(a), as_scalar(b)
+    if not isinstance(a, Mat) or not isinstance(b, Mat):
+        return scale(a, b)
+    if a.cols != b.rows:
+        raise ShapeError(f"matrix product {_shape_text(a)} {op} {_shape_text(b)}: inner sizes differ", pos)
+    return Mat([[mpmath.fsum(a.data[i][k] * b.data[k][j] for k in range(a.cols)) for j in range(b.cols)]
+                for i in range(a.rows)])
+
+
+def hadamard(a, b, pos=-1, op="*"):
+    a, b = as_scalar(a), as_scalar(b)
+    if not isinstance(a, Mat) or not isinstance(b, Mat):
+        return scale(a, b)
+    if (a.rows, a.cols) != (b.rows, b.cols):
+        raise ShapeError(f"element-wise product {_shape_text(a)} {op} {_shape_text(b)}: shapes differ", pos)
+    rows = zip(a.data, b.data, strict=True)
+    return Mat([[x * y for x, y in zip(ra, rb, strict=True)] for ra, rb in rows])
+
+
+def scale(a, b):
+    if isinstance(a, Mat):
+        return a.map(lambda x: x * b)
+    if isinstance(b, Mat):
+        return b.map(lambda x: a * x)
+    return a * b
+
+
+def add(a, b, sign=1, pos=-1):
+    a, b = as_scalar(a), as_scalar(b)
+    if isinstance(a, Mat) != isinstance(b, Mat):
+        raise ShapeError(f"cannot add a {_shape_text(a)} and a {_shape_text(b)}", pos)
+    if isinstance(a, Mat):
+        if (a.rows, a.cols) != (b.rows, b.cols):
+            raise ShapeError(f"cannot add a {_shape_text(a)} and a {_shape_text(b)} matrix", pos)
+        rows = zip(a.data, b.data, strict=True)
+        return Mat([[x + sign * y for x, y in zip(ra, rb, strict=True)] for ra, rb in rows])
+    return a + sign * b
+
+
+def neg(a):
+    return a.map(lambda x: -x) if isinstance(a, Mat) else -a
+
+
+def transpose(a):
+    if not isinstance(a, Mat):
+        return a
+    return Mat([[a.data[i][j] for i in range(a.rows)] for j in range(a.cols)])
+
+
+def elementwise(fn, a):
+    return a.map(fn) if isinstance(a, Mat) else fn(a)
+
+
+def close(x, y, tol) -> bool:
+    """|x - y| <= tol * max(1, |x|, |y|) for mpf scalars."""
+    return abs(x - y) <= tol * max(1, abs(x), abs(y))
+
+
+def fmt(x, digits: int = 10) -> str:
+    """A scalar for humans: 10 significant digits."""
+    return mpmath.nstr(x, digits, min_fixed=-4, max_fixed=8)
