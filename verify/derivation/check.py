@@ -212,9 +212,7 @@ class Checker:
         verdicts, rechecked, seen = [], 0, set()
         for display in doc.displays:
             parts_out = []
-            prose = any("\\text{" in p.text and "\\text{ on }" not in p.text.replace("\\text{on}",
-                                                                                     "\\text{ on }")
-                        for p in display.parts)
+            prose = any(_has_text(p.text) for p in display.parts)
             for part in display.parts:
                 key = self._key(doc.config, part.text, defs)
                 cached = self._cache.get(key)
@@ -281,6 +279,14 @@ def _function_head(member, defs):
                 and defs.find("func", name) is None):
             return member.left
     return None
+
+
+def _has_text(text) -> bool:
+    try:
+        members, _ = S.parse_chain(text)
+    except S.ParseError:
+        return False
+    return any(isinstance(x, S.Text) for m in members for x in S.walk(m))
 
 
 def _syms(text):

@@ -70,6 +70,14 @@ class PaperNotation:
     def layer_domain(self, model):
         return range(0, model.L + 1)
 
+    def layer_items(self, sym, ctx):
+        """The AST items that give ``sym`` its layer (the left sub-fix here)."""
+        return sym.pre or ctx.layer_ctx
+
+    def layer_binding(self, paper_layer):
+        """The value a layer letter takes for a paper layer index (identity here)."""
+        return paper_layer
+
     def product(self, op, a, b, pos):
         if op in ("*", "circ"):
             return hadamard(a, b, pos, "*")
@@ -293,7 +301,7 @@ class PaperNotation:
         rule = ctx.defs.find(kind, layer)
         label = _label(sym)
         if rule is None:
-            items = sym.pre or ctx.layer_ctx
+            items = self.layer_items(sym, ctx)
             if items and is_free_index(items[0], ctx):
                 raise OutOfRange(f"{label} is not defined for layer {layer}", sym.pos, True)
             raise Unsupported(f"{label} is not defined before this equation", sym.pos)
@@ -568,7 +576,7 @@ def _family_entry(rule, layer, row, sample, ctx):
     p = rule.binds
     bind = {}
     if p.get("layer"):
-        bind[p["layer"]] = layer
+        bind[p["layer"]] = ctx.notation.layer_binding(layer)
     if p.get("entry") and p.get("node") and p["node"].isalpha():
         bind[p["node"]] = row
     if p.get("sample"):
