@@ -26,7 +26,8 @@ from .train import Config, Trainer, accuracy, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 TRAIN_OPTIONS = ("sizes", "activation", "cost", "epochs", "batch", "lr", "optimizer", "momentum", "schedule",
-                 "lr_min", "warmup", "l2", "dropout", "input_dropout", "seed", "bias")
+                 "lr_min", "warmup", "l2", "dropout", "input_dropout", "seed", "bias",
+                 "normalize")
 
 
 class UsageError(Exception):
@@ -81,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--input-dropout", dest="input_dropout", type=_positive(float),
                    help="input-pixel drop probability")
     t.add_argument("--no-bias", dest="bias", action="store_const", const=False)
+    t.add_argument("--normalize", action="store_const", const=True,
+                   help="centre and scale the pixels with MNIST's mean and std")
     t.add_argument("--seed", type=int)
     t.add_argument("--threads", type=_positive(int), default=1, help="BLAS threads (default 1)")
     t.add_argument("--data", metavar="DIR", help="MNIST folder (default: the repo's data/mnist)")

@@ -109,7 +109,7 @@ def _d_tanh(Z, A, out=None):
 
 
 def _d_relu(Z, A, out=None):
-    """phi'(z) = 1 for z > 0 else 0 (the kink at 0 takes the value 0, as derive's Heaviside(0) = 0)."""
+    """phi'(z) = 1 for z > 0 else 0 (at the kink z = 0, where the derivative is undefined, 0 is used)."""
     out = _out(Z, out)
     np.greater(Z, 0, out=out, casting="unsafe")
     return out

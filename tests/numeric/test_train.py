@@ -33,7 +33,7 @@ def test_learns_far_above_chance(subset):
 
 
 @pytest.mark.parametrize("kw", [{"optimizer": "adam", "lr": 0.005, "dropout": 0.2},
-                                {"cost": "softmax_ce", "l2": 1e-4, "bias": False},
+                                {"cost": "softmax_ce", "l2": 1e-4, "bias": False, "normalize": True},
                                 {"activation": "relu", "cost": "mse", "output": "identity", "lr": 0.05,
                                  "optimizer": "momentum", "init": "auto"}])
 def test_variants_learn(subset, kw):
@@ -77,7 +77,7 @@ def test_interrupt_save_resume_is_exact(subset, tmp_path, kw):
 
 def test_save_after_training_then_extend(subset, tmp_path):
     X, y, Xt, yt = subset
-    tr = Trainer(small(epochs=1))
+    tr = Trainer(small(epochs=1, normalize=True))
     tr.fit(X, y, Xt, yt)
     tr.save(tmp_path / "m.npz")
     assert not list(tmp_path.glob(".*tmp"))  # no temp file left behind
