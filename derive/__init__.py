@@ -25,12 +25,16 @@ Public API
 size); ``closed_form`` (eqs 86-93); ``prove`` -> ``Proof`` (exact, entry by entry); registries
 ``ACTIVATIONS`` and ``COSTS``.
 """
+from .closed_form import backprop_deltas, closed_form, closed_form_bias, output_delta
+from .cost_model import estimate_seconds
 from .evaluate import ground_truth_at
 from .functions import ACTIVATIONS, COSTS, Activation, Cost
 from .ground_truth import ground_truth, ground_truth_bias
 from .network import Network, build_network
+from .prove import Proof, prove
 
 __all__ = [
-    "ACTIVATIONS", "COSTS", "Activation", "Cost", "Network", "build_network", "ground_truth",
-    "ground_truth_bias", "ground_truth_at",
+    "ACTIVATIONS", "COSTS", "Activation", "Cost", "Network", "Proof", "build_network", "ground_truth",
+    "ground_truth_bias", "ground_truth_at", "closed_form", "closed_form_bias", "backprop_deltas",
+    "output_delta", "prove", "estimate_seconds",
 ]

@@ -27,8 +27,8 @@ import sympy
 from sympy import Function, Heaviside, Lambda, Symbol, exp, log
 
 __all__ = [
-    "ACTIVATIONS", "COSTS", "Activation", "Cost", "sigmoid", "phi", "phi_prime", "relu", "identity",
-    "get_activation", "get_cost", "MPMATH_FUNCTIONS",
+    "ACTIVATIONS", "COSTS", "Activation", "Cost", "sigmoid", "phi", "phi_prime", "relu", "identity", "tanh",
+    "get_activation", "get_cost", "MPMATH_FUNCTIONS", "clear_derivative_memo",
 ]
 
 _xi = Symbol("xi", real=True)
@@ -39,7 +39,45 @@ def _tex_call(name: str, arg: str, exp=None) -> str:
     return body if exp is None else r"\left(" + body + r"\right)^{" + str(exp) + "}"
 
 
-class sigmoid(Function):  # noqa: N801 - sympy function classes are lower case
+class _MemoDerivative:
+    """Memoizes sympy's own chain rule (``Function._eval_derivative``) per (application, symbol), and the
+    free symbols of an application.
+
+    In an MLP the same activation phi({}_N z_{Sx}^j) occurs in every path to the outputs; sympy would
+    differentiate each occurrence again. The result is exactly what sympy computes, only computed once.
+    """
+
+    _memo: dict = {}
+
+    @property
+    def free_symbols(self):
+        # sympy recomputes free symbols recursively on every query; an application is immutable, so its
+        # set is computed once (diff asks for it at every level of the nested layers)
+        cache = self.__dict__
+        fs = cache.get("_free")
+        if fs is None:
+            fs = cache["_free"] = super().free_symbols
+        return fs
+
+    def diff(self, *symbols, **assumptions):
+        if len(symbols) != 1 or assumptions or not isinstance(symbols[0], Symbol):
+            return super().diff(*symbols, **assumptions)
+        key = (self, symbols[0])
+        memo = _MemoDerivative._memo
+        hit = memo.get(key)
+        if hit is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            hit = memo[key] = super().diff(symbols[0])
+        return hit
+
+
+def clear_derivative_memo() -> None:
+    """Free the memo of activation derivatives (it only ever holds exact sympy results)."""
+    _MemoDerivative._memo.clear()
+
+
+class sigmoid(_MemoDerivative, Function):  # noqa: N801 - sympy function classes are lower case
     """The logistic function of eq 14; ``fdiff`` is eq 16: sigma' = sigma (1 - sigma)."""
 
     def fdiff(self, argindex=1):
@@ -65,7 +103,7 @@ class phi_prime(Function):  # noqa: N801
         return "phi'(" + printer._print(self.args[0]) + ")"
 
 
-class phi(Function):  # noqa: N801
+class phi(_MemoDerivative, Function):  # noqa: N801
     """The abstract activation phi(z) of eq 13: undefined, its derivative is ``phi_prime(z)``."""
 
     def fdiff(self, argindex=1):
@@ -75,7 +113,7 @@ class phi(Function):  # noqa: N801
         return _tex_call(r"\phi", printer._print(self.args[0]), exp)
 
 
-class relu(Function):  # noqa: N801
+class relu(_MemoDerivative, Function):  # noqa: N801
     """max(0, z); its derivative is Heaviside(z), undefined at the kink z = 0."""
 
     def fdiff(self, argindex=1):
@@ -88,7 +126,11 @@ class relu(Function):  # noqa: N801
         return self.rewrite(sympy.Max)._eval_evalf(prec)
 
 
-class identity(Function):  # noqa: N801
+class tanh(_MemoDerivative, sympy.tanh):  # noqa: N801
+    """sympy's tanh (phi' = 1 - tanh^2), with memoized differentiation."""
+
+
+class identity(_MemoDerivative, Function):  # noqa: N801
     """The identity activation, kept unevaluated so that A_N stays a named quantity; phi' = 1."""
 
     def fdiff(self, argindex=1):
@@ -124,7 +166,7 @@ _a = Symbol("a")
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation("sigmoid", sigmoid, Lambda(_xi, 1 / (1 + exp(-_xi))), Lambda(_a, _a * (1 - _a)),
                           r"\phi(z) = \frac{1}{1 + e^{-z}}", "eq 14, 16"),
-    "tanh": Activation("tanh", sympy.tanh, Lambda(_xi, sympy.tanh(_xi)), Lambda(_a, 1 - _a**2),
+    "tanh": Activation("tanh", tanh, Lambda(_xi, sympy.tanh(_xi)), Lambda(_a, 1 - _a**2),
                        r"\phi(z) = \tanh z", "-"),
     "relu": Activation("relu", relu, Lambda(_xi, sympy.Max(0, _xi)), None,
                        r"\phi(z) = \max(0, z)", "-", kink=True),

@@ -1,0 +1,85 @@
+"""Presentation of a Proof: rich tables, JSON, LaTeX. No computation happens here."""
+from __future__ import annotations
+
+import json
+
+import sympy
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from .prove import Proof
+
+__all__ = ["render_proof", "proof_json", "render_latex", "MAX_FAILURES_SHOWN"]
+
+MAX_FAILURES_SHOWN = 3
+
+
+def _short(expr, limit: int = 160) -> str:
+    text = sympy.sstr(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def render_proof(console: Console, proof: Proof, formulas: list[dict], identities: list[tuple]) -> None:
+    """A table per weight matrix (shape, entries, proved, seconds), failures (worst few), formulas."""
+    console.print("[bold]Exact proof[/bold]: closed-form EBP (eqs 86-93, with 1/n) == sympy.diff truth")
+    console.print(f"network: {proof.description}")
+    table = Table(title="Gradient matrices", title_justify="left")
+    for col, just in (("matrix", "left"), ("shape", "center"), ("entries", "right"), ("proved", "center"),
+                      ("seconds", "right")):
+        table.add_column(col, justify=just)
+    for m in proof.matrices:
+        proved = f"[green]{len(m.entries)}/{len(m.entries)} yes[/green]" if m.proved else \
+            f"[red]{len(m.entries) - len(m.failures)}/{len(m.entries)} NO[/red]"
+        table.add_row(f"grad {m.name}", f"{m.shape[0]}x{m.shape[1]}", str(len(m.entries)), proved,
+                      f"{m.seconds:.3f}")
+    console.print(table)
+    for m in proof.matrices:
+        if m.proved:
+            continue
+        worst = sorted(m.failures, key=lambda e: -len(sympy.sstr(e.residual)))[:MAX_FAILURES_SHOWN]
+        console.print(f"[red]grad {m.name}: {len(m.failures)} of {len(m.entries)} entries differ[/red]"
+                      f" (showing {len(worst)}):")
+        for e in worst:
+            console.print(f"  entry [{e.r}, {e.c}] (d Lambda / d {e.symbol}): truth - closed = "
+                          f"{_short(e.residual)}", soft_wrap=True)
+    lines = [f"{f['name']:>14} = {f['text']}   [dim]({f['equation']})[/dim]" for f in formulas]
+    lines += [f"{label:>14}: {'[green]holds[/green]' if ok else '[red]FAILS[/red]'} (checked by sympy)"
+              for label, _, ok in identities]
+    console.print(Panel("\n".join(lines), title="closed form (element-wise *, matrix products)",
+                        title_align="left"))
+    total = sum(len(m.entries) for m in proof.matrices)
+    if proof.proved:
+        console.print(f"[bold green]PROVED[/bold green]: all {total} entries of {len(proof.matrices)} "
+                      f"gradient matrices are exactly equal ({proof.method}) in {proof.seconds:.2f} s")
+    else:
+        bad = sum(len(m.failures) for m in proof.matrices)
+        names = ", ".join(m.name for m in proof.matrices if not m.proved)
+        console.print(f"[bold red]NOT PROVED[/bold red]: {bad} of {total} entries differ (in {names}); "
+                      f"{proof.seconds:.2f} s")
+
+
+def proof_json(proof: Proof, formulas: list[dict], identities: list[tuple]) -> str:
+    """The proof as a JSON document."""
+    data = proof.to_dict()
+    data["formulas"] = formulas
+    data["identities"] = [{"equation": label, "latex": tex, "holds": ok} for label, tex, ok in identities]
+    return json.dumps(data, indent=2)
+
+
+def render_latex(console: Console, formulas: list[dict], entries: list[tuple[str, str, str]]) -> None:
+    """LaTeX of the closed form and of chosen entries [(weight latex, truth latex, closed latex)]."""
+    console.print("% closed form (vectorized EBP, eqs 86-93 with 1/n)", highlight=False, markup=False)
+    console.print(r"\begin{align}", highlight=False, markup=False)
+    for f in formulas:
+        console.print(f["latex"].replace("=", "&=", 1) + r" \\", highlight=False, markup=False)
+    console.print(r"\end{align}", highlight=False, markup=False)
+    for weight, truth, closed in entries:
+        console.print(f"% entry d Lambda / d {weight}: ground truth (sympy.diff) and closed form, "
+                      "with {}_N a = phi({}_N z)", highlight=False, markup=False)
+        console.print(r"\begin{align}", highlight=False, markup=False)
+        console.print(r"\frac{\partial \Lambda}{\partial " + weight + "} &= " + truth + r" \\",
+                      highlight=False, markup=False, soft_wrap=True)
+        console.print(r"\left(\nabla W\right)_{" + weight + "} &= " + closed,
+                      highlight=False, markup=False, soft_wrap=True)
+        console.print(r"\end{align}", highlight=False, markup=False)

@@ -1,0 +1,261 @@
+"""Exact proof that the closed form (eqs 86-93) equals the sympy.diff ground truth, entry by entry.
+
+Route (no simplify, no floating point):
+1. ground truth d Lambda / d w by ``sympy.diff`` (ground_truth.derivative), with the activation's own
+   derivative table (sigmoid: phi' = phi (1 - phi), eq 16, itself proven from eq 14 in the tests);
+2. every activation value phi({}_N z_{Sx}^j) - the very sub-expression A_N[j, Sx] of the network - is
+   replaced by a fresh symbol {}_N a_{Sx}^j; an abstract phi'(z) (or relu's Heaviside(z)) by a fresh
+   symbol {}_N D^phi_{j,Sx}; for a softmax output every e^{z} by a fresh symbol. Treating these as
+   independent variables proves more than needed: the identity then holds whatever their values;
+3. both sides become exact sparse polynomials over QQ (derive/sparse.py; sub-expressions shared between
+   entries are converted once), or elements of sympy's rational function field QQ(symbols) when a 1/a
+   survives (e.g. the abstract phi with log-loss), and ``truth - closed`` must be exactly zero.
+A nonzero difference is the residual reported for that layer and entry.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy
+from sympy import QQ, Matrix
+from sympy.polys.fields import field as poly_field
+
+from .closed_form import closed_form, closed_form_bias
+from .cost_model import check_budget, estimate_seconds
+from .ground_truth import cost_terms, derivative
+from .network import Network, _paper_symbol, a_symbol, d_symbol
+from .sparse import NotPolynomial, PolyConverter
+
+__all__ = ["EntryResult", "MatrixResult", "Proof", "prove", "atom_map", "entry_forms"]
+
+
+@dataclass
+class EntryResult:
+    """One entry (r, c) of grad W_N (or grad b_N): proved when truth - closed == 0 exactly."""
+
+    r: int
+    c: int
+    symbol: sympy.Symbol
+    proved: bool
+    residual: sympy.Expr
+    seconds: float
+
+
+@dataclass
+class MatrixResult:
+    """All entries of one gradient matrix: name "W_N" or "b_N", shape as W_N (or b_N)."""
+
+    name: str
+    N: int
+    shape: tuple[int, int]
+    entries: list[EntryResult] = field(default_factory=list)
+
+    @property
+    def proved(self) -> bool:
+        return all(e.proved for e in self.entries)
+
+    @property
+    def seconds(self) -> float:
+        return sum(e.seconds for e in self.entries)
+
+    @property
+    def failures(self) -> list[EntryResult]:
+        return [e for e in self.entries if not e.proved]
+
+
+@dataclass
+class Proof:
+    """The outcome: one MatrixResult per weight matrix (and bias vector); ``seconds`` is wall time."""
+
+    description: str
+    matrices: list[MatrixResult]
+    seconds: float
+    method: str
+
+    @property
+    def proved(self) -> bool:
+        return all(m.proved for m in self.matrices)
+
+    @property
+    def failures(self) -> list[tuple[MatrixResult, EntryResult]]:
+        return [(m, e) for m in self.matrices for e in m.failures]
+
+    def to_dict(self) -> dict:
+        """JSON-ready data (residuals as strings)."""
+        return {
+            "network": self.description, "proved": self.proved, "seconds": round(self.seconds, 4),
+            "method": self.method,
+            "matrices": [{
+                "name": m.name, "shape": list(m.shape), "entries": len(m.entries), "proved": m.proved,
+                "seconds": round(m.seconds, 4),
+                "failures": [{"row": e.r, "col": e.c, "weight": str(e.symbol), "residual": str(e.residual)}
+                             for e in m.failures],
+            } for m in self.matrices],
+        }
+
+
+def atom_map(net: Network) -> dict:
+    """{phi(z) sub-expression: {}_N a_{Sx}^j, abstract phi'(z): {}_N D_{j,Sx}, e^{z_L}: e symbol}."""
+    mapping = {}
+    for N in range(1, net.L + 1):
+        output = N == net.L
+        act = net.output_activation if (output and net.output_activation) else net.activation
+        for j in range(net.sizes[N]):
+            for s in range(net.n):
+                z = net.Z[N][j, s]
+                if output and net.softmax:
+                    mapping[sympy.exp(z)] = _paper_symbol(f"{N}e_S{s + 1}^{j + 1}",
+                                                          f"e^{{{{}}_{{{N}}}z_{{S{s + 1}}}^{{{j + 1}}}}}")
+                    continue
+                mapping[net.A[N][j, s]] = a_symbol(N, j + 1, s + 1)
+                if act.prime_in_a is None:
+                    mapping[act.prime(z)] = d_symbol(N, j + 1, s + 1)
+    return mapping
+
+
+class _FieldConverter:
+    """sympy expression -> element of the rational function field QQ(gens), memoized (fallback route)."""
+
+    def __init__(self, gens: list[sympy.Symbol]):
+        self.field = poly_field(gens, QQ)[0]
+        self.gens = dict(zip(gens, self.field.gens, strict=True))
+        self.memo: dict = {}
+
+    def __call__(self, e):
+        try:
+            return self.memo[e]
+        except KeyError:
+            pass
+        if e.is_Symbol:
+            if e not in self.gens:
+                raise ValueError(f"the closed form uses a symbol the network does not have: {e}")
+            out = self.gens[e]
+        elif e.is_Rational:
+            out = self.field(QQ(int(e.p), int(e.q)))
+        elif e.is_Add:
+            out = self.field.zero
+            for arg in e.args:
+                out += self(arg)
+        elif e.is_Mul:
+            out = self.field.one
+            for arg in e.args:
+                out *= self(arg)
+        elif e.is_Pow and e.exp.is_Integer:
+            out = self(e.base) ** int(e.exp)
+        else:
+            raise ValueError(f"not a rational function of the network's symbols: {e}")
+        self.memo[e] = out
+        return out
+
+
+def _generators(net: Network, mapping: dict) -> list[sympy.Symbol]:
+    gens = [w for *_, w in net.weights()] + list(net.X) + list(net.Y) + list(mapping.values())
+    if net.b is not None:
+        gens += [v for b in net.b for v in b]
+    return gens
+
+
+class _Job:
+    """Everything needed to check one entry; shared with forked workers."""
+
+    def __init__(self, net: Network, targets):
+        self.net, self.targets = net, targets
+        self.mapping = atom_map(net)
+        self.gens = _generators(net, self.mapping)
+        self.polys = PolyConverter(self.gens)
+        self.fractions = None
+        self.terms = cost_terms(net.cost)
+
+    def check(self, item):
+        k, r, c = item
+        t0 = time.perf_counter()
+        _, _, symbols, closed_matrix = self.targets[k]
+        truth = derivative(self.net.cost, symbols[r, c], self.terms).xreplace(self.mapping)
+        guess = sympy.sympify(closed_matrix[r, c]).xreplace(self.mapping)
+        try:
+            diff = self.polys.difference(self.polys(truth), self.polys(guess))
+            residual = self.polys.to_expr(diff) if diff else sympy.S.Zero
+            rational = False
+        except NotPolynomial:
+            self.fractions = self.fractions or _FieldConverter(self.gens)
+            diff = self.fractions(truth) - self.fractions(guess)
+            residual, rational = (diff.as_expr() if diff else sympy.S.Zero), True
+        return k, r, c, not diff, residual, time.perf_counter() - t0, rational
+
+
+_JOB: _Job | None = None
+
+
+def _check_in_worker(item):
+    return _JOB.check(item)
+
+
+def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Matrix] | None = None, *,
+          progress: Callable[[int, int], None] | None = None, budget: float | None = None,
+          workers: int | None = None) -> Proof:
+    """Prove truth == closed for every entry of every grad W_N (and grad b_N with biases).
+
+    ``closed`` defaults to ``closed_form(net)``; pass your own (e.g. a planted bug) to have it checked.
+    ``progress(done, total)`` is called after each entry. ``budget`` (seconds) refuses, before any work,
+    sizes whose estimated cost exceeds it (ValueError with the estimate and a hint). ``workers``: number
+    of processes (entries are independent); default 1, or 2 when the estimate exceeds 10 s.
+    """
+    global _JOB
+    if budget is not None:
+        check_budget(net.sizes, net.n, budget)
+    start = time.perf_counter()
+    closed = closed_form(net) if closed is None else closed
+    _check_shapes(net, closed)
+    targets = [(f"W_{N}", N, W, closed[N]) for N, W in enumerate(net.W)]
+    if net.b is not None:
+        closed_bias = closed_form_bias(net) if closed_bias is None else closed_bias
+        targets += [(f"b_{N}", N, b, closed_bias[N]) for N, b in enumerate(net.b)]
+    job = _Job(net, targets)
+    items = [(k, r, c) for k, t in enumerate(targets) for r in range(t[2].rows) for c in range(t[2].cols)]
+    if workers is None:
+        workers = 2 if estimate_seconds(net.sizes, net.n) > 10 and (os.cpu_count() or 1) > 1 else 1
+    outcomes = []
+    if workers > 1:
+        _JOB = job
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for out in pool.imap_unordered(_check_in_worker, items, chunksize=1):
+                    outcomes.append(out)
+                    if progress:
+                        progress(len(outcomes), len(items))
+        finally:
+            _JOB = None
+    else:
+        for item in items:
+            outcomes.append(job.check(item))
+            if progress:
+                progress(len(outcomes), len(items))
+    results = [MatrixResult(name, N, symbols.shape) for name, N, symbols, _ in targets]
+    for k, r, c, proved, residual, seconds, _ in sorted(outcomes, key=lambda o: o[:3]):
+        results[k].entries.append(EntryResult(r, c, targets[k][2][r, c], proved, residual, seconds))
+    rational = any(o[6] for o in outcomes)
+    method = "rational-function identity over QQ" if rational else "polynomial identity over QQ"
+    if workers > 1:
+        method += f" ({workers} processes)"
+    return Proof(net.describe(), results, time.perf_counter() - start, method)
+
+
+def _check_shapes(net: Network, closed: list[Matrix]) -> None:
+    if len(closed) != net.L:
+        raise ValueError(f"closed form has {len(closed)} matrices, the network has {net.L} weight matrices")
+    for N, (W, C) in enumerate(zip(net.W, closed, strict=True)):
+        if C.shape != W.shape:
+            raise ValueError(f"closed-form grad W_{N} has shape {C.shape}, W_{N} has shape {W.shape}")
+
+
+def entry_forms(net: Network, N: int, r: int, c: int, closed: list[Matrix] | None = None):
+    """(weight symbol, ground truth, closed form) of grad W_N[r, c], both written with {}_N a_{Sx}^j."""
+    mapping = atom_map(net)
+    w = net.W[N][r, c]
+    truth = derivative(net.cost, w).xreplace(mapping)
+    closed = closed_form(net) if closed is None else closed
+    return w, truth, sympy.sympify(closed[N][r, c]).xreplace(mapping)
