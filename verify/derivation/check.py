@@ -522,6 +522,10 @@ def _fam_label(fam) -> str:
 
 
 def _combine(display, parts, doc) -> Verdict:
+    if not parts:
+        line, _ = doc.position(display.offset)
+        return Verdict(display.label or f"line {line}", NOT_CHECKED, line, display.label is not None,
+                       reason="empty display equation")
     if len(parts) == 1:
         return parts[0]
     order = [FAILS, HOLDS, DEFINITION, NOT_CHECKED]

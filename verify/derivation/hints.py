@@ -136,6 +136,26 @@ def _sample_edits(member, free_samples, concrete):
                 yield (f"sample index: S{value} should be the free sample S{var}", -1, edited)
 
 
+def _index_edits(member, letters):
+    """Replace one node index letter (j) by another free one (i) in one symbol."""
+    for node in S.walk(member):
+        if not isinstance(node, S.Sym):
+            continue
+        for part in ("sup", "sub"):
+            items = getattr(node, part)
+            for k, item in enumerate(items):
+                if isinstance(item, S.Sym) and item.name in letters and not item.sub and not item.sup:
+                    for other in letters:
+                        if other == item.name:
+                            continue
+                        new_items = items[:k] + (S.Sym(item.pos, other),) + items[k + 1:]
+                        fields = {"sub": node.sub, "sup": node.sup, part: new_items}
+                        edited = S.Sym(node.pos, node.name, node.pre, fields["sub"], fields["sup"],
+                                       node.primes)
+                        yield (f"index: {item.name} at column {{col}} should be {other}", item.pos,
+                               _swap(member, node, edited))
+
+
 def _name(node) -> str:
     return node.name.lstrip("\\")
 
@@ -192,7 +212,9 @@ def _edit_hint(run, failure) -> str:
                 original = ev(member, ctx)
             except Exception:  # noqa: BLE001
                 original = None
-            candidates = list(_edits(member)) + list(_sample_edits(member, free_samples, run.samples))
+            letters = [v for v, r in run.free.items() if r == "node"]
+            candidates = (list(_edits(member)) + list(_sample_edits(member, free_samples, run.samples))
+                          + list(_index_edits(member, letters)))
             for text, pos, edited in candidates:
                 tried += 1
                 if tried > MAX_EDITS:

@@ -60,10 +60,9 @@ def _detail(v: Verdict) -> Text:
 
 def summary_line(report: Report) -> str:
     nums = report.numbered
-    parts = [f"{len(nums)} numbered equations: {report.count(HOLDS)} hold, {report.count(FAILS)} fail, "
-             f"{report.count(DEFINITION)} definitions, {report.count(NOT_CHECKED)} not checked",
-             f"{100 * report.checked_fraction:.1f} % checked", f"{report.seconds:.2f} s"]
-    return " · ".join(parts)
+    return (f"{len(nums)} numbered equations: {report.count(HOLDS)} hold, {report.count(FAILS)} fail, "
+            f"{report.count(DEFINITION)} definitions, {report.count(NOT_CHECKED)} not checked\n"
+            f"{100 * report.checked_fraction:.1f} % checked (holds or fails) · {report.seconds:.2f} s")
 
 
 def render(report: Report, changed: list | None = None, title: str | None = None):

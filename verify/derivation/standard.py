@@ -78,7 +78,8 @@ class StandardNotation(PaperNotation):
         item = sym.sub[0]
         text = flat(item)
         if text and len(text) > 1 and (text.isdigit() or text.isalpha()):
-            return [S.Num(item.pos, Fraction(int(ch))) if ch.isdigit() else S.Sym(item.pos, ch) for ch in text]
+            return [S.Num(item.pos, Fraction(int(ch))) if ch.isdigit() else S.Sym(item.pos, ch)
+                    for ch in text]
         return [item]
 
     def decode(self, sym, ctx) -> Decoded:
