@@ -209,12 +209,13 @@ class Checker:
         notation = make_notation(doc.config)
         models = self.models(doc.config)
         defs = Definitions()
-        verdicts, rechecked, seen = [], 0, set()
+        verdicts, rechecked, seen, used = [], 0, set(), set()
         for display in doc.displays:
             parts_out = []
             prose = any(_has_text(p.text) for p in display.parts)
             for part in display.parts:
                 key = self._key(doc.config, part.text, defs)
+                used.update(label for _, label, _ in key[2])
                 cached = self._cache.get(key)
                 if cached is None:
                     rechecked += 1
@@ -234,6 +235,9 @@ class Checker:
                 verdict.status = NOT_CHECKED
                 verdict.reason = "unnumbered display"
             verdicts.append(verdict)
+        for verdict in verdicts:
+            if verdict.defines and verdict.label not in used:
+                verdict.notes.append("what it defines is not used by a later equation")
         for key in list(self._cache):
             if key not in seen and len(self._cache) > 4000:
                 del self._cache[key]
@@ -521,13 +525,18 @@ def _fam_label(fam) -> str:
             "W": f"{{}}_{key}W"}.get(kind, str(key))
 
 
+def _copy(v: Verdict) -> Verdict:
+    """A copy safe to annotate (cached verdicts are shared between runs)."""
+    return Verdict(**{**v.__dict__, "notes": list(v.notes), "defines": list(v.defines)})
+
+
 def _combine(display, parts, doc) -> Verdict:
     if not parts:
         line, _ = doc.position(display.offset)
         return Verdict(display.label or f"line {line}", NOT_CHECKED, line, display.label is not None,
                        reason="empty display equation")
     if len(parts) == 1:
-        return parts[0]
+        return _copy(parts[0])
     order = [FAILS, HOLDS, DEFINITION, NOT_CHECKED]
     main = min(parts, key=lambda v: order.index(v.status))
     if main.status == NOT_CHECKED and any(p.status == NOT_CHECKED and p.column for p in parts):
