@@ -108,7 +108,8 @@ def main(argv=None) -> int:
     row("full re-check without the per-equation cache (peer)", full)
     one_med = med(s for s, _ in one)
     row(f"re-check after editing one equation (median of {args.runs})", one_med,
-        f"{one[0][1]} of {len(report.verdicts)} displays re-evaluated; {full / one_med:.1f}x faster than the peer")
+        f"{one[0][1]} of {len(report.verdicts)} displays re-evaluated; "
+        f"{full / one_med:.1f}x faster than the peer")
     row("re-check after editing the definition (21) (median)", med(s for s, _ in definition),
         f"{definition[0][1]} displays re-evaluated")
     if watch:
