@@ -8,8 +8,9 @@ Route (no simplify, no floating point):
    symbol {}_N D^phi_{j,Sx}; for a softmax output every e^{z} by a fresh symbol. Treating these as
    independent variables proves more than needed: the identity then holds whatever their values;
 3. both sides become exact sparse polynomials over QQ (derive/sparse.py; sub-expressions shared between
-   entries are converted once), or elements of sympy's rational function field QQ(symbols) when a 1/a
-   survives (e.g. the abstract phi with log-loss), and ``truth - closed`` must be exactly zero.
+   entries are converted once), or, when a 1/a survives (e.g. the abstract phi with log-loss, softmax),
+   fractions p / D with D a product of powers of polynomials, compared over the common denominator
+   (no gcd needed); ``truth - closed`` must be exactly zero.
 A nonzero difference is the residual reported for that layer and entry.
 """
 from __future__ import annotations
@@ -21,14 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy
-from sympy import QQ, Matrix
-from sympy.polys.fields import field as poly_field
+from sympy import Matrix
 
 from .closed_form import closed_form, closed_form_bias
 from .cost_model import check_budget, estimate_seconds
 from .ground_truth import cost_terms, derivative
 from .network import Network, _paper_symbol, a_symbol, d_symbol
-from .sparse import NotPolynomial, PolyConverter
+from .sparse import FracConverter, NotPolynomial, PolyConverter
 
 __all__ = ["EntryResult", "MatrixResult", "Proof", "prove", "atom_map", "entry_forms"]
 
@@ -108,8 +108,10 @@ def atom_map(net: Network) -> dict:
             for s in range(net.n):
                 z = net.Z[N][j, s]
                 if output and net.softmax:
-                    mapping[sympy.exp(z)] = _paper_symbol(f"{N}e_S{s + 1}^{j + 1}",
-                                                          f"e^{{{{}}_{{{N}}}z_{{S{s + 1}}}^{{{j + 1}}}}}")
+                    tex = f"e^{{{{}}_{{{N}}}z_{{S{s + 1}}}^{{{j + 1}}}}}"
+                    e = _paper_symbol(f"{N}e_S{s + 1}^{j + 1}", tex)
+                    mapping[sympy.exp(z)] = e
+                    mapping[sympy.exp(z.xreplace(mapping))] = e  # as it reads once inner atoms are replaced
                     continue
                 mapping[net.A[N][j, s]] = a_symbol(N, j + 1, s + 1)
                 if act.prime_in_a is None:
@@ -117,46 +119,27 @@ def atom_map(net: Network) -> dict:
     return mapping
 
 
-class _FieldConverter:
-    """sympy expression -> element of the rational function field QQ(gens), memoized (fallback route)."""
-
-    def __init__(self, gens: list[sympy.Symbol]):
-        self.field = poly_field(gens, QQ)[0]
-        self.gens = dict(zip(gens, self.field.gens, strict=True))
-        self.memo: dict = {}
-
-    def __call__(self, e):
-        try:
-            return self.memo[e]
-        except KeyError:
-            pass
-        if e.is_Symbol:
-            if e not in self.gens:
-                raise ValueError(f"the closed form uses a symbol the network does not have: {e}")
-            out = self.gens[e]
-        elif e.is_Rational:
-            out = self.field(QQ(int(e.p), int(e.q)))
-        elif e.is_Add:
-            out = self.field.zero
-            for arg in e.args:
-                out += self(arg)
-        elif e.is_Mul:
-            out = self.field.one
-            for arg in e.args:
-                out *= self(arg)
-        elif e.is_Pow and e.exp.is_Integer:
-            out = self(e.base) ** int(e.exp)
-        else:
-            raise ValueError(f"not a rational function of the network's symbols: {e}")
-        self.memo[e] = out
-        return out
-
-
 def _generators(net: Network, mapping: dict) -> list[sympy.Symbol]:
     gens = [w for *_, w in net.weights()] + list(net.X) + list(net.Y) + list(mapping.values())
     if net.b is not None:
         gens += [v for b in net.b for v in b]
     return gens
+
+
+def _apply(expr, mapping: dict):
+    """xreplace the atoms; then any e^{k z} left (softmax: sympy writes e^{-z}, e^{2z}) as (e^{z})^k."""
+    expr = expr.xreplace(mapping)
+    if not expr.has(sympy.exp):
+        return expr
+
+    def power(e):
+        for sign in (1, -1):
+            k, z = sympy.factor_terms(sign * e.args[0]).as_coeff_Mul()
+            atom = mapping.get(sympy.exp(z))
+            if atom is not None and k.is_Integer:
+                return atom ** (sign * k)
+        return e
+    return expr.replace(lambda e: isinstance(e, sympy.exp), power)
 
 
 class _Job:
@@ -174,16 +157,20 @@ class _Job:
         k, r, c = item
         t0 = time.perf_counter()
         _, _, symbols, closed_matrix = self.targets[k]
-        truth = derivative(self.net.cost, symbols[r, c], self.terms).xreplace(self.mapping)
-        guess = sympy.sympify(closed_matrix[r, c]).xreplace(self.mapping)
+        truth = _apply(derivative(self.net.cost, symbols[r, c], self.terms), self.mapping)
+        guess = _apply(sympy.sympify(closed_matrix[r, c]), self.mapping)
         try:
             diff = self.polys.difference(self.polys(truth), self.polys(guess))
             residual = self.polys.to_expr(diff) if diff else sympy.S.Zero
             rational = False
         except NotPolynomial:
-            self.fractions = self.fractions or _FieldConverter(self.gens)
-            diff = self.fractions(truth) - self.fractions(guess)
-            residual, rational = (diff.as_expr() if diff else sympy.S.Zero), True
+            self.fractions = self.fractions or FracConverter(self.gens)
+            try:
+                value = self.fractions.difference(self.fractions(truth), self.fractions(guess))
+            except NotPolynomial as exc:
+                raise ValueError(f"cannot compare grad {self.targets[k][0]}[{r}, {c}]: {exc}") from None
+            diff = value[0]
+            residual, rational = (self.fractions.to_expr(value) if diff else sympy.S.Zero), True
         return k, r, c, not diff, residual, time.perf_counter() - t0, rational
 
 
@@ -256,6 +243,6 @@ def entry_forms(net: Network, N: int, r: int, c: int, closed: list[Matrix] | Non
     """(weight symbol, ground truth, closed form) of grad W_N[r, c], both written with {}_N a_{Sx}^j."""
     mapping = atom_map(net)
     w = net.W[N][r, c]
-    truth = derivative(net.cost, w).xreplace(mapping)
+    truth = _apply(derivative(net.cost, w), mapping)
     closed = closed_form(net) if closed is None else closed
-    return w, truth, sympy.sympify(closed[N][r, c]).xreplace(mapping)
+    return w, truth, _apply(sympy.sympify(closed[N][r, c]), mapping)

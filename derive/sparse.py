@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import sympy
 
-__all__ = ["Polynomial", "NotPolynomial", "PolyConverter", "to_expr"]
+__all__ = ["Polynomial", "NotPolynomial", "PolyConverter", "FracConverter", "to_expr"]
 
 Polynomial = dict
 
@@ -101,3 +101,77 @@ def to_expr(p: dict, gens) -> sympy.Expr:
         coeff = sympy.Rational(c.numerator, c.denominator) if isinstance(c, Fraction) else sympy.Integer(c)
         terms.append(sympy.Mul(coeff, *[gens[i] for i in m]))
     return sympy.Add(*terms)
+
+
+class FracConverter:
+    """sympy expression -> (numerator, denominator) with a sparse-polynomial numerator and a denominator
+    kept as a product of powers of registered base polynomials, never expanded and never reduced by a
+    gcd: p1/D1 - p2/D2 is zero iff p1 (D/D1) - p2 (D/D2) is the zero polynomial, D = lcm of the products.
+    Exact and complete for rational functions (e.g. 1/a and 1/(1 - a) from the derivative of log)."""
+
+    def __init__(self, gens):
+        self.polys = PolyConverter(gens)
+        self.bases: list[dict] = []
+        self.base_ids: dict = {}
+        self.memo: dict = {}
+
+    def _base(self, p: dict) -> int:
+        key = frozenset(p.items())
+        if key not in self.base_ids:
+            self.base_ids[key] = len(self.bases)
+            self.bases.append(p)
+        return self.base_ids[key]
+
+    def _times_bases(self, p: dict, factors: dict) -> dict:
+        for b, k in factors.items():
+            for _ in range(k):
+                p = _mul(p, self.bases[b])
+        return p
+
+    def _add(self, x, y):
+        (p1, d1), (p2, d2) = x, y
+        den = {b: max(d1.get(b, 0), d2.get(b, 0)) for b in set(d1) | set(d2)}
+        p1 = self._times_bases(p1, {b: k - d1.get(b, 0) for b, k in den.items()})
+        p2 = self._times_bases(p2, {b: k - d2.get(b, 0) for b, k in den.items()})
+        return _add(p1, p2), den
+
+    def __call__(self, e):
+        try:
+            return self.memo[e]
+        except KeyError:
+            pass
+        if e.is_Add:
+            out = ({}, {})
+            for arg in e.args:
+                out = self._add(out, self(arg))
+        elif e.is_Mul:
+            p, d = {(): 1}, {}
+            for arg in e.args:
+                q, dq = self(arg)
+                p = _mul(p, q)
+                d = {b: d.get(b, 0) + dq.get(b, 0) for b in set(d) | set(dq)}
+            out = (p, d)
+        elif e.is_Pow and e.exp.is_Integer and e.exp < 0:
+            base, dbase = self(e.base)
+            if dbase or not base:
+                raise NotPolynomial(f"nested or zero denominator: {e}")
+            out = ({(): 1}, {self._base(base): int(-e.exp)})
+        elif e.is_Pow and e.exp.is_Integer:
+            base, out = self(e.base), ({(): 1}, {})
+            for _ in range(int(e.exp)):
+                out = (_mul(out[0], base[0]), {b: out[1].get(b, 0) + base[1].get(b, 0)
+                                               for b in set(out[1]) | set(base[1])})
+        else:
+            out = (self.polys(e), {})
+        self.memo[e] = out
+        return out
+
+    def difference(self, x, y):
+        """x - y as (numerator, denominator); zero iff the numerator is empty."""
+        p, d = y
+        return self._add(x, ({m: -c for m, c in p.items()}, d))
+
+    def to_expr(self, value) -> sympy.Expr:
+        p, d = value
+        den = sympy.Mul(*[self.polys.to_expr(self.bases[b]) ** k for b, k in d.items() if k])
+        return self.polys.to_expr(p) / den
