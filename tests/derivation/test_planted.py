@@ -73,3 +73,36 @@ def test_undefined_symbol_is_not_checked(checker):
                                              r"{}_1\mathbf{A}_S^T"), checker)
     assert verdicts["3"].status == "not checked" and "not defined" in verdicts["3"].reason
     assert report.exit_code == 0
+
+
+STANDARD = """---
+notation: standard
+sizes: 3, 4, 2
+batch: 1
+cost: mse
+---
+$$\\delta^{(l)} := \\frac{\\partial C}{\\partial z^{(l)}} \\tag{1}$$
+$$\\delta^{(L)} = (a^{(L)} - y) \\odot \\sigma'(z^{(L)}) \\tag{2}$$
+$$\\delta^{(l)} = (W^{(l+1)})^T \\delta^{(l+1)} \\odot \\sigma'(z^{(l)}) \\tag{3}$$
+$$\\frac{\\partial C}{\\partial W^{(l)}} = \\delta^{(l)} (a^{(l-1)})^T \\tag{4}$$
+$$\\frac{\\partial C}{\\partial w^{(3)}_{jk}} = \\delta^{(3)}_j a^{(2)}_k \\tag{5}$$
+"""
+
+
+def test_standard_notation_derivation_holds(checker):
+    verdicts, report = _verdicts(STANDARD, checker)
+    assert [verdicts[k].status for k in "12345"] == ["definition", "holds", "holds", "holds", "holds"]
+    assert "l" in verdicts["3"].how and report.exit_code == 0
+
+
+@pytest.mark.parametrize(("label", "old", "new", "word"), [
+    ("3", "(W^{(l+1)})^T", "W^{(l+1)}", "transpose"),
+    ("4", "(a^{(l-1)})^T", "a^{(l-1)}", "transpose"),
+    ("2", "(a^{(L)} - y)", "(y - a^{(L)})", "sign"),
+    ("5", "a^{(2)}_k", "a^{(2)}_j", "index"),
+])
+def test_standard_notation_planted_errors(checker, label, old, new, word):
+    verdicts, report = _verdicts(STANDARD.replace(old, new), checker)
+    assert report.exit_code == 1
+    assert [k for k, v in verdicts.items() if v.status == "fails"] == [label]
+    assert word in verdicts[label].hint, verdicts[label].hint

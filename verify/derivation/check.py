@@ -321,6 +321,7 @@ class _Run:
         self.unsupported: dict = {}
         self.failures: list = []
         self.checked_links: set = set()
+        self.compared_links: set = set()
         self.unchecked_links: dict = {}
         self.combos = 0
         self.defined_ok: set = set()
@@ -411,6 +412,7 @@ class _Run:
                                                 "f(u) = f(v) can be compared")
                 continue
             diff = compare(va, vb)
+            self.compared_links.add((a, b))
             if diff is None:
                 self.checked_links.add((a, b))
             else:
@@ -489,7 +491,8 @@ class _Run:
 
     def _how(self) -> str:
         pts = len(self.models)
-        parts = [f"{len(self.checked_links) or 'no'} '=' checked at {pts} random exact rational point"
+        links = len(self.compared_links | self.checked_links) or "no"
+        parts = [f"{links} '=' checked at {pts} random exact rational point"
                  f"{'s' if pts > 1 else ''} to 50 digits"]
         if self.free:
             names = ", ".join(f"{'S' if r == 'sample' else ''}{v}" for v, r in self.free.items())

@@ -13,7 +13,7 @@ from fractions import Fraction
 from . import syntax as S
 from .evaluate import ev, flat
 from .model import TOL
-from .values import Mat, as_scalar, close, neg, scale, transpose
+from .values import Mat, OutOfRange, as_scalar, close, neg, scale, transpose
 
 __all__ = ["hint_for", "value_hint"]
 
@@ -90,8 +90,9 @@ def _edits(member):
                 yield (f"wrong layer index: {{}}_{layer}{_name(node)} at column {{col}} should be "
                        f"{{}}_{new}{_name(node)}", node.pos, _swap(member, node, edited))
     for node in nodes:
-        if isinstance(node, S.Sym) and len(node.name) == 1 and node.name in "WAZ" + "δ" or (
-                isinstance(node, S.Sym) and node.name in ("\\delta", "D", "W", "A", "Z")):
+        matrix_like = ("\\delta", "D", "W", "A", "Z", "a", "z", "w", "x", "y")
+        if isinstance(node, S.Sym) and node.name in matrix_like and (node.pre or node.sup
+                                                                      or node.name in "WAZ"):
             has_t = bool(node.sup) and isinstance(node.sup[-1], S.Sym) and node.sup[-1].name == "T"
             sup = node.sup[:-1] if has_t else node.sup + (S.Sym(-1, "T"),)
             edited = S.Sym(node.pos, node.name, node.pre, node.sub, sup, node.primes)
@@ -180,7 +181,13 @@ def hint_for(run, failure) -> str:
     edit = _edit_hint(run, failure)
     if edit:
         return edit
-    return _shape_hint(run, failure)
+    shape = _shape_hint(run, failure)
+    if shape:
+        return shape
+    if isinstance(failure["error"], OutOfRange):
+        return ("index out of range: the equation names a node, sample or layer that does not exist at the "
+                "document's sizes (a row or column too many?)")
+    return ""
 
 
 def _shape_hint(run, failure) -> str:
@@ -228,7 +235,9 @@ def _edit_hint(run, failure) -> str:
                 if _eq(value, target):
                     return _with_col(text, pos, run)
                 extra = value_hint(target, value, run.models[0].n) if side == b else ""
-                if extra.startswith(("sign", "factor")):
+                if extra.startswith("sign"):
+                    return _with_col(text, pos, run) + "; and the overall sign is flipped (a factor -1)"
+                if extra.startswith("factor"):
                     return _with_col(text, pos, run) + "; and " + extra
     return ""
 
