@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from .closed_form import formulas, paper_identities
 from .cost_model import check_budget, estimate_seconds
 from .functions import ACTIVATIONS, COSTS
-from .network import build_network
+from .network import _check_sizes, build_network
 from .present import proof_json, render_latex, render_proof
 from .prove import entry_forms, prove
 
@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[1:]
     try:
         args = _parser().parse_args(argv)
+        check_budget(*_check_sizes(args.sizes, args.batch), args.budget)  # refuse before building
         net = build_network(args.sizes, args.batch, args.activation, args.cost, args.bias,
                             args.output_activation)
-        check_budget(net.sizes, net.n, args.budget)
         entries = _entries(args, net) if args.latex else []
         if args.workers is not None and args.workers < 1:
             raise _UsageError("--workers must be >= 1")

@@ -94,14 +94,13 @@ def test_a_single_wrong_entry_is_named():
 
 
 def test_the_papers_typo_sign_error_in_logloss_is_caught():
-    """eq 18/19 as printed (y log a - (1-y) log(1-a), no outer minus) does not give delta_L = A - Y."""
+    """eq 19 as printed, (1/n) sum [y log a - (1-y) log(1-a)], gives a different output delta: caught."""
     net = build_network((2, 2), 1)
-    a, y = net.A[1], net.Y
-    wrong_delta = (-(y.multiply_elementwise(a.applyfunc(lambda v: 1 / v)))
-                   - (1 - y[0, 0]) * sympy.ones(2, 1).multiply_elementwise(a.applyfunc(lambda v: 1 / (1 - v)))
-                   ).multiply_elementwise(D_phi(net, 1))
-    proof = prove(net, closed=gradients_from_deltas(net, [None, wrong_delta]))
-    assert not proof.matrices[0].proved
+    a_, y_ = sympy.symbols("a y")
+    printed = sympy.diff(y_ * sympy.log(a_) - (1 - y_) * sympy.log(1 - a_), a_)
+    out = sympy.Matrix(2, 1, lambda j, s: printed.subs({a_: net.A[1][j, s], y_: net.Y[j, s]}))
+    proof = prove(net, closed=gradients_from_deltas(net, [None, out.multiply_elementwise(D_phi(net, 1))]))
+    assert _failing(proof) == ["W_0"] and len(proof.matrices[0].failures) == 4
 
 
 def test_planted_bugs_for_mse_and_phi():
