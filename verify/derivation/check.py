@@ -474,6 +474,22 @@ class _Run:
                                                       f" ({other['error']})" if other["error"] else ""))
             return Verdict(status=FAILS, how=how, counterexample=ce, hint=hint, defines=defines, notes=notes,
                            **self.base), rules
+        partial = [k for k in self.unsupported if not (self.defining and k == self.definer)]
+        if self.checked_links and (partial or self.unchecked_links):
+            # every '=' must be checked for a 'holds': say what could not be, and that the rest holds
+            if partial:
+                k = partial[0]
+                reason = f"member {k + 1}: {self.unsupported[k]}"
+            else:
+                (a, b), why = next(iter(sorted(self.unchecked_links.items())))
+                reason = f"= between members {a + 1} and {b + 1}: {why}"
+            n_ok = len(self.checked_links)
+            reason += f" (the other {n_ok} '=' hold{'s' if n_ok == 1 else ''})"
+            drop = ({f"member {partial[0] + 1} not evaluated: {self.unsupported[partial[0]]}"} if partial else
+                    {f"= between members {a + 1} and {b + 1} not checked: {why}"})
+            notes = [x for x in notes if x not in drop]
+            return Verdict(status=NOT_CHECKED, reason=reason, how=how, defines=defines, notes=notes,
+                           **self.base), rules
         if self.checked_links:
             return Verdict(status=HOLDS, how=how, defines=defines, notes=notes, **self.base), rules
         if self.defining:

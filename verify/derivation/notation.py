@@ -175,7 +175,7 @@ class PaperNotation:
         if name in _RESERVED_FUNCS:
             raise Unsupported(f"{name} needs an argument", sym.pos)
         if low in ("a", "z") and sym.sub:
-            raise Unsupported(f"{name}_{{..}} names no layer", sym.pos)
+            raise Unsupported(f"{show(sym)} names no layer (write {{}}_N{name}...)", sym.pos)
         return self._plain(sym, ctx)
 
     def _nabla(self, sym, ctx):
@@ -419,7 +419,8 @@ class PaperNotation:
             d = self.decode(den, ctx)
             return self._array_refs("y", ctx.model.L, d, ctx)
         if low in ("a", "z") and den.sub:
-            raise Unsupported(f"the derivative variable {den.name}_{{..}} names no layer", den.pos)
+            raise Unsupported(f"the derivative variable {show(den)} names no layer "
+                              f"(write {{}}_N{den.name}...)", den.pos)
         if self.family(den, ctx) and self.family(den, ctx)[0] == "plain":
             return ("plain", self.plain_name(den, ctx), 0, 0)
         raise Unsupported(f"cannot differentiate with respect to {_label(den)}", den.pos)
@@ -550,6 +551,19 @@ def _idx(x, ctx):
 def _diff(fn, z):
     with mpmath.workdps(mpmath.mp.dps + 15):
         return +mpmath.diff(fn, z)
+
+
+def show(sym) -> str:
+    """A symbol as the author wrote it, roughly: a_{Sx}^{\\phi}."""
+    def items(xs):
+        return ",".join(flat(x) or (x.name if isinstance(x, S.Sym) else "..") for x in xs)
+
+    out = (_label(sym) if sym.pre else sym.name)
+    if sym.sub:
+        out += "_{" + items(sym.sub) + "}"
+    if sym.sup:
+        out += "^{" + items(sym.sup) + "}"
+    return out
 
 
 def _label(sym) -> str:

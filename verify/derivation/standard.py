@@ -213,7 +213,12 @@ class StandardNotation(PaperNotation):
                 rows, cols = ctx.model.sizes[pw + 1], ctx.model.sizes[pw]
                 if d.node is None:
                     return [[("w", pw, r, c) for c in range(cols)] for r in range(rows)]
-                return ("w", pw, index_value(d.node, ctx) - 1, index_value(d.node2, ctx) - 1)
+                if d.node2 is None:
+                    raise Unsupported("a weight needs two indices w^{(l)}_{jk}", den.pos)
+                j, k = index_value(d.node, ctx), index_value(d.node2, ctx)
+                self._node_ok(d.node, j, rows, ctx)
+                self._node_ok(d.node2, k, cols, ctx)
+                return ("w", pw, j - 1, k - 1)
             lo = 1 if name == "z" else 0
             self._paper_layer_ok(den, d.layer, ctx, lo, ctx.model.L, name)
             rows = ctx.model.sizes[d.layer]
@@ -221,13 +226,17 @@ class StandardNotation(PaperNotation):
                 return [[(name, d.layer, r, s) for s in range(ctx.model.n)] for r in range(rows)]
             if d.sample is None:
                 raise Unsupported("the derivative variable needs a sample", den.pos)
-            return (name, d.layer, index_value(d.node, ctx) - 1, d.sample - 1)
+            j = index_value(d.node, ctx)
+            self._node_ok(d.node, j, rows, ctx)
+            return (name, d.layer, j - 1, d.sample - 1)
         if name == "y":
             d = self.decode(den, ctx)
             rows = ctx.model.sizes[-1]
             if d.node is None:
                 return [[("y", -1, r, s) for s in range(ctx.model.n)] for r in range(rows)]
-            return ("y", -1, index_value(d.node, ctx) - 1, (d.sample or 1) - 1)
+            j = index_value(d.node, ctx)
+            self._node_ok(d.node, j, rows, ctx)
+            return ("y", -1, j - 1, (d.sample or 1) - 1)
         fam = self.family(den, ctx)
         if fam and fam[0] == "plain":
             return ("plain", self.plain_name(den, ctx), 0, 0)

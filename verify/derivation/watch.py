@@ -22,7 +22,7 @@ from rich.text import Text
 
 from .check import Checker, Report
 from .cli import BadInput, exit_code, load
-from .present import render, render_changes, summary_line, to_json
+from .present import render, render_changes, to_json
 
 __all__ = ["Update", "updates", "run_watch", "changed_labels"]
 
@@ -115,6 +115,12 @@ def run_watch(path: Path, console: Console, poll: bool = False, as_json: bool = 
                 console.file.flush()
                 code = exit_code(up.report) if up.report else 2
             return code
+        if not console.is_terminal:  # a pipe or a file: one plain report per re-check
+            for up in updates(path, poll=poll):
+                console.print(_view(path, up))
+                console.file.flush()
+                code = exit_code(up.report) if up.report else 2
+            return code
         with Live(Text("checking ..."), console=console, auto_refresh=False, transient=False) as live:
             for up in updates(path, poll=poll):
                 live.update(_view(path, up), refresh=True)
@@ -130,5 +136,6 @@ def _view(path, up: Update):
                   style="dim")
     if up.report is None:
         return Group(Text(f"[{stamp}] {up.error}", style="bold yellow"), footer)
-    head = render_changes(up.changed) if up.changed else Text(summary_line(up.report), style="dim")
-    return Group(head, render(up.report, changed=up.changed), footer)
+    if up.changed:
+        return Group(render_changes(up.changed), render(up.report, changed=up.changed), footer)
+    return Group(render(up.report), footer)
