@@ -46,6 +46,14 @@ class Step:
     how: str  # "sympy" | "rule" | "definition" | "check"
     rule: str | None = None
     applications: int = 0
+    before: sp.Expr | None = None  # for rule steps: the expression the rule was applied to
+
+
+def _rule(proof, text, name, fn, expr, *args):
+    """Apply rewrite rule ``fn`` (named ``name``) to ``expr``, record the step, return the new expression."""
+    new, count = fn(expr, *args)
+    proof.steps.append(Step(text, new, "rule", name, count, before=expr))
+    return new
 
 
 @dataclass
@@ -59,6 +67,9 @@ class GeneralProof:
     residual: sp.Expr | None = None
     reason: str = ""
     seconds: float = 0.0
+
+
+FLAT = "pull factors into the sums, merge nested sums"
 
 
 # ----------------------------------------------------------------------------------------- comparison
@@ -75,10 +86,11 @@ def _parts(expr):
 
 def compare(proof, lhs, rhs, names):
     """Final step: canonical forms of both sides, then cancel(summand difference) == 0."""
+    before = sp.Eq(lhs, rhs, evaluate=False)
     lhs, n1 = canonical(lhs, names)
     rhs, n2 = canonical(rhs, names)
-    proof.steps.append(Step("interchange finite sums and rename bound indices (both sides)", sp.Eq(lhs, rhs),
-                            "rule", "canonical", n1 + n2))
+    proof.steps.append(Step("interchange finite sums and rename bound indices (both sides)",
+                            sp.Eq(lhs, rhs, evaluate=False), "rule", "canonical", n1 + n2, before=before))
     f, lim_l = _parts(lhs)
     g, lim_r = _parts(rhs)
     if lim_l != lim_r:
@@ -129,15 +141,11 @@ def prove_direct(N, L=3, activation="sigmoid", cost_name="logloss", closed=None)
         proof.steps.append(Step(f"sympy.diff(Lambda, W{N}[j, i]): linearity through Sum, chain rule through "
                                 f"phi, d W{N}[k, l]/d W{N}[j, i] = KroneckerDelta(j, k)*KroneckerDelta(i, l),"
                                 " 0 for the other layers", t, "sympy"))
-        t, c = fold(t, net.fold_layers())
-        t = normal_dphi(t)
-        proof.steps.append(Step("name the pre-activations Z_M[k, s] (definition read right to left)", t,
-                                "rule", "fold", c))
-        t, c = sift(t, ranges)
-        proof.steps.append(Step("sum the KroneckerDeltas out of the sums over symbolic widths", t, "rule",
-                                "sift", c))
-        t, c = flatten(t)
-        proof.steps.append(Step("pull factors into the sums, merge nested sums", t, "rule", "flatten", c))
+        t = normal_dphi(_rule(proof, "name the pre-activations Z_M[k, s] (definition read right to left)",
+                              "fold", fold, t, net.fold_layers()))
+        t = _rule(proof, "sum the KroneckerDeltas out of the sums over symbolic widths", "sift", sift, t,
+                  ranges)
+        t = _rule(proof, FLAT, "flatten", flatten, t)
         rhs_m = closed if closed is not None else net.grad_matrix(N)
         proof.steps.append(Step(f"claimed closed form (eqs 88, 92, 93): {rhs_m}", rhs_m, "definition"))
         r = rhs_m[j, i]
@@ -146,8 +154,7 @@ def prove_direct(N, L=3, activation="sigmoid", cost_name="logloss", closed=None)
         dphi = "phi(Z)(1 - phi(Z)) (eq 16/17)" if activation == "sigmoid" else "Dphi(Z)"
         proof.steps.append(Step(f"entries by their definitions: W, A = phi(Z), D_phi = {dphi}, delta_out "
                                 "(eqs 20/21, 84)", r, "definition"))
-        r, c = flatten(r)
-        proof.steps.append(Step("pull factors into the sums, merge nested sums", r, "rule", "flatten", c))
+        r = _rule(proof, FLAT, "flatten", flatten, r)
         compare(proof, t, r, names)
 
     return _run(GeneralProof(f"direct N={N}", statement), build)
@@ -181,15 +188,13 @@ def prove_base(activation="sigmoid", cost_name="logloss"):
         t = normal_dphi(sp.diff(lam_, x))
         proof.steps.append(Step("sympy.diff(Lambda, x): linearity through Sum, chain rule through lambda and "
                                 "phi", t, "sympy"))
-        t, c = flatten(t)
-        proof.steps.append(Step("pull factors into the sums", t, "rule", "flatten", c))
+        t = _rule(proof, FLAT, "flatten", flatten, t)
         dL = net.delta_matrices()[1]
         r = net.entries(dL[k, s], lambda M, a, b: ZL(a, b, x))
         r = Sum(r * Derivative(ZL(k, s, x), x), (k, 0, mL - 1), (s, 0, n - 1)) / n
         proof.steps.append(Step(f"claimed form with delta_L = {dL} (eqs 84-88; A_L - Y by eq 27 for sigmoid "
                                 "with log-loss), indexed by sympy", r, "definition"))
-        r, c = flatten(r)
-        proof.steps.append(Step("pull factors into the sums", r, "rule", "flatten", c))
+        r = _rule(proof, FLAT, "flatten", flatten, r)
         compare(proof, t, r, names)
 
     return _run(GeneralProof("base (output layer)", statement), build)
@@ -219,8 +224,7 @@ def prove_step(activation="sigmoid", transpose=True):
         t = normal_dphi(h.replace(lambda e: isinstance(e, Derivative), lambda e: sp.diff(e.expr, x)))
         proof.steps.append(Step("sympy.diff of Z_{M+1}[k, s]: linearity through Sum, chain rule through phi, "
                                 "W_M does not depend on x", t, "sympy"))
-        t, c = flatten(t)
-        proof.steps.append(Step("pull factors into the sums, merge nested sums", t, "rule", "flatten", c))
+        t = _rule(proof, FLAT, "flatten", flatten, t)
         Wm, Dm = MatrixSymbol("W_M", mP, mM), MatrixSymbol("delta_M1", mP, n)
         Dphi = MatrixSymbol("D_M", mM, n)
         dM = hadamard((Wm.T if transpose else Wm) * Dm, Dphi)
@@ -232,8 +236,7 @@ def prove_step(activation="sigmoid", transpose=True):
         r = Sum(r * Derivative(ZM(lv, s, x), x), (lv, 0, mM - 1), (s, 0, n - 1)) / n
         proof.steps.append(Step("Claim(M): (1/n) Sum_{s,l} delta_M[l, s] dZ_M[l, s]/dx, D_phi = phi'(Z_M)", r,
                                 "definition"))
-        r, c = flatten(r)
-        proof.steps.append(Step("pull factors into the sums, merge nested sums", r, "rule", "flatten", c))
+        r = _rule(proof, FLAT, "flatten", flatten, r)
         compare(proof, t, r, names)
 
     return _run(GeneralProof("step N+1 -> N (eq 92)", statement), build)
@@ -260,15 +263,16 @@ def prove_gradient(scale=True):
         t = h.replace(lambda e: isinstance(e, Derivative), lambda e: sp.diff(e.expr, W[j, i]))
         proof.steps.append(Step("sympy.diff: d W_N[k, l]/d W_N[j, i] = KroneckerDelta(j, k)*"
                                 "KroneckerDelta(i, l)", t, "sympy"))
-        t, c = sift(t, {j: mP - 1, i: mN - 1})
-        proof.steps.append(Step("sum both KroneckerDeltas out", t, "rule", "sift", c))
+        t = _rule(proof, "sum both KroneckerDeltas out", "sift", sift, t, {j: mP - 1, i: mN - 1})
+        t = _rule(proof, FLAT, "flatten", flatten, t)
         Dm, Am = MatrixSymbol("delta_N1", mP, n), MatrixSymbol("A_N", mN, n)
         g = Dm * Am.T / n if scale else Dm * Am.T
         r = g[j, i]
         proof.steps.append(Step(f"entry [j, i] of {g} (eq 93), indexed by sympy", r, "sympy"))
         r = r.replace(lambda e: isinstance(e, sp.matrices.expressions.matexpr.MatrixElement),
                       lambda e: {"A_N": A, "delta_N1": Dl}[e.args[0].name][e.args[1], e.args[2]])
-        compare(proof, flatten(t)[0], flatten(r)[0], names)
+        r = _rule(proof, FLAT, "flatten", flatten, r)
+        compare(proof, t, r, names)
 
     return _run(GeneralProof("gradient (eq 93)", statement), build)
 
