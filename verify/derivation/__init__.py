@@ -11,9 +11,11 @@ Notation sheet (paper notation, seed 001; the standard one is in :mod:`.standard
 - ``\\Lambda_{B_k}`` = (1/n) Σ_Sx Σ_j λ(a, y) (eq 19), ``{}_N\\nabla_{B_k}`` = dΛ/d{}_N W (the ground truth);
 - δ, D^φ, θ, C, X, ... are defined by the document (``:=``) and checked where they are used.
 
-Pipeline: extract (front matter, display equations) -> syntax (lark grammar, AST) -> notation (meaning of
-symbols) -> evaluate (values at random exact rational points, derive's ground truth) -> check (verdict per
-equation, hints) -> present (rich/JSON); watch re-runs check on every save with a per-equation cache.
+Pipeline: extract (front matter, display equations) -> syntax + grammar.lark + nodes (our own LALR
+grammar, immutable AST) -> notation / standard (+ symbols, families, derivatives: what a symbol means) ->
+evaluate + matrices + model + values (numbers at random exact rational points; derive's ground truth) ->
+chain + indices (one relation chain over index values) -> check (the document, per-equation cache) ->
+verdict (data), hints (why it fails) -> present (rich, JSON) / cli / watch (re-check on every save).
 """
 from .check import Checker, Report, Verdict, check_text
 from .cli import main

@@ -27,7 +27,7 @@ from .values import (
     transpose,
 )
 
-__all__ = ["Ctx", "Rule", "Definitions", "ev", "flat", "index_value", "generic_value"]
+__all__ = ["Ctx", "Rule", "Definitions", "ev", "flat", "index_value", "generic_value", "abstract_function"]
 
 
 @dataclass
@@ -134,7 +134,7 @@ def generic_value(name: str, point: int):
     return mpmath.mpf((h % 255) - 127) / 64
 
 
-def _abstract_fn(name: str, point: int):
+def abstract_function(name: str, point: int):
     c1, c2, c3 = (generic_value(f"{name}#{k}", point) for k in range(3))
     return lambda t: mpmath.exp(c1 * t / 3) + c2 * t ** 3 + c3 * t
 

@@ -23,7 +23,10 @@ from __future__ import annotations
 import mpmath
 
 from . import syntax as S
-from .evaluate import _abstract_fn, ev, flat, generic_value, index_value, is_free_index
+from .derivatives import DerivativeMixin
+from .evaluate import abstract_function, ev, flat, generic_value, index_value, is_free_index
+from .families import FamilyMixin, evaluate_rule
+from .symbols import Decoded, derivative_of, index_or_text, is_phi, is_T, letters, show, strip, transpose_of
 from .values import Mat, OutOfRange, Unsupported, elementwise, hadamard, matmul, scale
 
 __all__ = ["PaperNotation", "make_notation", "DEFINABLE"]
@@ -32,23 +35,7 @@ DEFINABLE = {"delta", "outdelta", "D", "theta", "W", "plain", "func"}
 _RESERVED_FUNCS = {"\\phi", "\\varphi", "\\sigma", "\\lambda"}
 
 
-def _is_T(x) -> bool:
-    return isinstance(x, S.Sym) and x.name == "T" and not x.sub and not x.sup and not x.pre
-
-
-def _is_phi(x) -> bool:
-    return isinstance(x, S.Sym) and x.name in ("\\phi", "\\varphi")
-
-
-class Decoded:
-    __slots__ = ("letter", "layer", "node", "node2", "sample", "T", "phi", "sym")
-
-    def __init__(self, sym):
-        self.sym, self.letter, self.layer, self.node, self.node2 = sym, sym.name, None, None, None
-        self.sample, self.T, self.phi = None, False, False
-
-
-class PaperNotation:
+class PaperNotation(FamilyMixin, DerivativeMixin):
     name = "paper"
 
     def __init__(self, config):
@@ -117,10 +104,10 @@ class PaperNotation:
         d = Decoded(sym)
         d.layer = self._layer(sym, ctx)
         sup = list(sym.sup)
-        if sup and _is_T(sup[-1]):
+        if sup and is_T(sup[-1]):
             d.T = True
             sup.pop()
-        if sup and _is_phi(sup[-1]):
+        if sup and is_phi(sup[-1]):
             d.phi = True
             sup.pop()
         if len(sup) > 1:
@@ -186,7 +173,7 @@ class PaperNotation:
         if ctx.overrides:
             raise Unsupported("the gradient inside a derivative", sym.pos)
         value = ctx.model.truth()[layer]
-        return _t(value) if sym.sup and _is_T(sym.sup[-1]) else value
+        return transpose_of(value) if sym.sup and is_T(sym.sup[-1]) else value
 
     def _network(self, sym, ctx):
         d = self.decode(sym, ctx)
@@ -203,7 +190,7 @@ class PaperNotation:
                                  sym.pos,
                                  free)
             if d.node is None and d.node2 is None:
-                return _t(W[layer]) if d.T else W[layer]
+                return transpose_of(W[layer]) if d.T else W[layer]
             if d.node is None or d.node2 is None:
                 raise Unsupported("a weight needs both w_i^j indices", sym.pos)
             j = self._check_node(d.node, layer + 1, ctx)
@@ -232,7 +219,7 @@ class PaperNotation:
         if sample is None:
             raise Unsupported(f"{d.sym.name} needs _S (all samples) or a sample index", d.sym.pos)
         out = M if sample == "all" else Mat([[row[sample - 1]] for row in M.data])
-        return _t(out) if d.T else out
+        return transpose_of(out) if d.T else out
 
     def _targets(self, d, ctx):
         Y = ctx.model.targets(ctx.overrides)
@@ -242,7 +229,7 @@ class PaperNotation:
         name = self.plain_name(sym, ctx)
         rule = ctx.defs.find("plain", name)
         if rule is not None:
-            return _evaluate_rule(rule, {}, ctx)
+            return evaluate_rule(rule, {}, ctx)
         for ref, value in ctx.overrides:
             if ref == ("plain", name, 0, 0):
                 return value
@@ -251,18 +238,18 @@ class PaperNotation:
     def plain_name(self, sym, ctx) -> str:
         """A stable name with index letters replaced by their current values: x_{1}^{2}, {}_{3}W."""
 
-        def show(x):
+        def item(x):
             text = flat(x)
             if text is not None and not (len(text) == 1 and text in ctx.bind):
                 return text
-            return str(_idx(x, ctx))
+            return str(index_or_text(x, ctx))
 
         parts = [sym.name]
         if sym.pre:
-            parts.insert(0, "{}_{" + show(sym.pre[0]) + "}")
+            parts.insert(0, "{}_{" + item(sym.pre[0]) + "}")
         for mark, items in (("_", sym.sub), ("^", sym.sup)):
             if items:
-                parts.append(mark + "{" + ",".join(show(x) for x in items) + "}")
+                parts.append(mark + "{" + ",".join(item(x) for x in items) + "}")
         return "".join(parts)
 
     # ---------------------------------------------------------- definable families
@@ -276,7 +263,7 @@ class PaperNotation:
             return ("outdelta", None) if layer == "out" else ("delta", layer)
         if name == "\\theta" and (sym.pre or ctx.layer_ctx):
             return ("theta", self._layer(sym, ctx))
-        if name == "D" and sym.sup and _is_phi(sym.sup[-1]):
+        if name == "D" and sym.sup and is_phi(sym.sup[-1]):
             return ("D", self._layer(sym, ctx))
         if name in ("W", "w") and (sym.pre or ctx.layer_ctx):
             layer = self._layer(sym, ctx)
@@ -289,75 +276,6 @@ class PaperNotation:
             return None
         return ("plain", self.plain_name(sym, ctx))
 
-    def family_rows(self, kind, layer, ctx):
-        if kind == "outdelta":
-            return ctx.model.sizes[-1]
-        if not isinstance(layer, int) or not 0 <= layer <= ctx.model.L:
-            raise OutOfRange(f"layer {layer} does not exist", -1, True)
-        return ctx.model.sizes[layer]
-
-    def _family(self, fam, sym, ctx):
-        kind, layer = fam
-        rule = ctx.defs.find(kind, layer)
-        label = _label(sym)
-        if rule is None:
-            items = self.layer_items(sym, ctx)
-            if items and is_free_index(items[0], ctx):
-                raise OutOfRange(f"{label} is not defined for layer {layer}", sym.pos, True)
-            raise Unsupported(f"{label} is not defined before this equation", sym.pos)
-        d = self.decode(sym, ctx)
-        if kind == "W":
-            value = _evaluate_rule(rule, {}, ctx)
-            if d.node is not None and d.node2 is not None and isinstance(value, Mat):
-                j, i = index_value(d.node, ctx), index_value(d.node2, ctx)
-                if not (1 <= j <= value.rows and 1 <= i <= value.cols):
-                    raise OutOfRange(f"{label}: entry ({j},{i}) does not exist", sym.pos)
-                return value.data[j - 1][i - 1]
-            return _t(value) if d.T else value
-        if kind == "theta" or kind == "D" or kind == "delta" or kind == "outdelta":
-            if kind == "D" and d.node2 is not None:
-                d.node = d.node2
-            rows = self.family_rows(kind, layer if kind != "outdelta" else ctx.model.L, ctx)
-            if d.node is not None:
-                row = index_value(d.node, ctx)
-                if not 1 <= row <= rows:
-                    raise OutOfRange(f"node {row} of {label} does not exist ({rows} nodes)", d.node.pos,
-                                     is_free_index(d.node, ctx))
-                sample = d.sample if d.sample is not None else ctx.sample_hint
-                if sample is None:
-                    raise Unsupported(f"{label} needs a sample index", sym.pos)
-                if sample == "all":
-                    return Mat([[_family_entry(rule, layer, row, s, ctx) for s in range(1, ctx.model.n + 1)]])
-                return _family_entry(rule, layer, row, sample, ctx)
-            if d.sample is None:
-                raise Unsupported(f"{label} needs _S or a sample index", sym.pos)
-            cols = range(1, ctx.model.n + 1) if d.sample == "all" else [d.sample]
-            value = Mat([[_family_entry(rule, layer, r, s, ctx) for s in cols] for r in range(1, rows + 1)])
-            return _t(value) if d.T else value
-        return _evaluate_rule(rule, {}, ctx)
-
-    def pattern(self, sym, ctx) -> dict:
-        """The index pattern of a defining left side: which letters bind layer, node and sample."""
-        out = {"layer": None, "node": None, "sample": None, "entry": False, "column": False}
-        if sym.pre and flat(sym.pre[0]) and flat(sym.pre[0]).isalpha() and flat(sym.pre[0]) in ctx.free:
-            out["layer"] = flat(sym.pre[0])
-        sup = [x for x in sym.sup if not _is_T(x) and not _is_phi(x)]
-        sub = list(sym.sub)
-        node = sup[0] if sup else (sub[0] if len(sub) == 2 else None)
-        if node is not None:
-            out["node"] = flat(node)
-            out["entry"] = True
-        sample = sub[-1] if sub else None
-        if sample is not None:
-            text = flat(sample) or ""
-            if len(text) == 2 and text[1].isalpha() and text[1] != "n":
-                out["sample"] = text[1]
-                out["column"] = True
-            elif text[1:].isdigit():
-                out["sample_const"] = int(text[1:])
-                out["column"] = True
-        return out
-
     # ---------------------------------------------------------- functions
     def apply(self, sym, args, ctx):
         name = sym.name
@@ -369,7 +287,7 @@ class PaperNotation:
                 raise Unsupported(f"{name} takes one argument", sym.pos)
             value = ev(args[0], ctx)
             if sym.primes:
-                return elementwise(lambda z: _diff(fn, z), value)
+                return elementwise(lambda z: derivative_of(fn, z), value)
             return elementwise(fn, value)
         if name == "\\lambda":
             return self._lambda(sym, args, ctx)
@@ -378,7 +296,7 @@ class PaperNotation:
             if rule is not None:
                 raise Unsupported(f"applying the function {name} defined in ({rule.label})", sym.pos)
             ctx.abstract.add(name)
-            fn = _abstract_fn(name, ctx.point)
+            fn = abstract_function(name, ctx.point)
             if len(args) != 1:
                 raise Unsupported(f"{name} with {len(args)} arguments", sym.pos)
             return elementwise(fn, ev(args[0], ctx))
@@ -391,84 +309,13 @@ class PaperNotation:
         if len(args) == 2:
             y = ev(args[1], ctx)
         else:
-            ref = self.refs(_strip(args[0]), ctx)
+            ref = self.refs(strip(args[0]), ctx)
             if not isinstance(ref, tuple) or ref[0] != "a" or ref[1] != ctx.model.L:
                 raise Unsupported("\\lambda(a) needs an output node value {}_E a_{Sx}^j", sym.pos)
             y = ctx.model.targets(ctx.overrides).data[ref[2]][ref[3]]
         if isinstance(a, Mat) or isinstance(y, Mat):
             raise Unsupported("\\lambda of a matrix", sym.pos)
         return ctx.model.lam(a, y)
-
-    # ---------------------------------------------------------- derivatives
-    def refs(self, den, ctx):
-        den = _strip(den)
-        if not isinstance(den, S.Sym):
-            raise Unsupported("can only differentiate with respect to a symbol", getattr(den, "pos", -1))
-        low = den.name.lower() if len(den.name) == 1 else den.name
-        if low in ("a", "z", "w") and (den.pre or ctx.layer_ctx):
-            d = self.decode(den, ctx)
-            layer = d.layer
-            if low == "w":
-                if d.node is None:
-                    return [[("w", layer, r, c) for c in range(ctx.model.sizes[layer])]
-                            for r in range(ctx.model.sizes[layer + 1])]
-                return ("w", layer, self._check_node(d.node, layer + 1, ctx) - 1,
-                        self._check_node(d.node2, layer, ctx) - 1)
-            return self._array_refs(low, layer, d, ctx)
-        if den.name == "y" and (den.sub or den.sup):
-            d = self.decode(den, ctx)
-            return self._array_refs("y", ctx.model.L, d, ctx)
-        if low in ("a", "z") and den.sub:
-            raise Unsupported(f"the derivative variable {show(den)} names no layer "
-                              f"(write {{}}_N{den.name}...)", den.pos)
-        if self.family(den, ctx) and self.family(den, ctx)[0] == "plain":
-            return ("plain", self.plain_name(den, ctx), 0, 0)
-        raise Unsupported(f"cannot differentiate with respect to {_label(den)}", den.pos)
-
-    def _array_refs(self, kind, layer, d, ctx):
-        if kind != "y" and (not isinstance(layer, int) or not 0 <= layer <= ctx.model.L
-                            or (kind == "z" and layer == 0)):
-            items = d.sym.pre or ctx.layer_ctx
-            raise OutOfRange(f"{{}}_{layer}{kind} does not exist", d.sym.pos,
-                             bool(items) and is_free_index(items[0], ctx))
-        sample = d.sample if d.sample is not None else ctx.sample_hint
-        key = "y" if kind == "y" else kind
-        lay = -1 if kind == "y" else layer
-        if d.node is not None:
-            if sample is None or sample == "all":
-                raise Unsupported("the derivative variable needs a sample index", d.sym.pos)
-            return (key, lay, self._check_node(d.node, layer, ctx) - 1, sample - 1)
-        if sample is None:
-            raise Unsupported("the derivative variable needs _S or a sample index", d.sym.pos)
-        cols = range(ctx.model.n) if sample == "all" else [sample - 1]
-        return [[(key, lay, r, s) for s in cols] for r in range(ctx.model.sizes[layer])]
-
-    def ref_value(self, ref, ctx):
-        kind, layer, r, c = ref
-        if kind == "plain":
-            for key, value in ctx.overrides:
-                if key == ref:
-                    return value
-            return generic_value(layer, ctx.point)
-        if kind == "y":
-            return ctx.model.targets(ctx.overrides).data[r][c]
-        Z, A, W = ctx.model.forward(ctx.overrides)
-        return {"w": W, "a": A, "z": Z}[kind][layer].data[r][c]
-
-    def is_cost(self, node) -> bool:
-        node = _strip(node)
-        return isinstance(node, S.Sym) and node.name == "\\Lambda"
-
-    def cost_gradient(self, num, refs, ctx):
-        """The ground truth when d Lambda / d w is asked for at the unperturbed point, else None."""
-        if not self.is_cost(num) or ctx.overrides:
-            return None
-        if isinstance(refs, tuple) and refs[0] == "w":
-            return ctx.model.truth()[refs[1]].data[refs[2]][refs[3]]
-        if isinstance(refs, list) and refs and refs[0][0][0] == "w":
-            truth = ctx.model.truth()
-            return Mat([[truth[ref[1]].data[ref[2]][ref[3]] for ref in row] for row in refs])
-        return None
 
     # ---------------------------------------------------------- sums and index roles
     def sum_range(self, var, node, ctx):
@@ -504,7 +351,7 @@ class PaperNotation:
         items_sub = [] if sym.name in ("\\Lambda", "\\nabla") else list(sym.sub)
         for item in sym.pre:
             if flat(item) != "out":
-                out.extend((x, "layer") for x in _letters(item))
+                out.extend((x, "layer") for x in letters(item))
         for item in items_sub:
             text = flat(item)
             if text and text[0] in "Ss" and len(text) == 2 and text[1].isalpha():
@@ -512,99 +359,12 @@ class PaperNotation:
             elif text and text[0] in "Ss" and (len(text) == 1 or text[1:].isdigit()):
                 continue
             else:
-                out.extend((x, "node") for x in _letters(item))
+                out.extend((x, "node") for x in letters(item))
         for item in sym.sup:
-            if not _is_T(item) and not _is_phi(item):
-                out.extend((x, "node") for x in _letters(item))
+            if not is_T(item) and not is_phi(item):
+                out.extend((x, "node") for x in letters(item))
         return [(x, r) for x, r in out if x not in ("n", "E", "m", "S", "T")]
 
-
-def _letters(item):
-    """Index letters in an index expression (not the m of m_N, not n)."""
-    out = []
-    for node in S.walk(item):
-        if (isinstance(node, S.Sym) and len(node.name) == 1 and node.name.isalpha() and not node.sub
-                and not node.sup and not node.pre):
-            out.append(node.name)
-    return out
-
-
-def _strip(node):
-    while isinstance(node, S.Group) and len(node.items) == 1:
-        node = node.items[0]
-    return node
-
-
-def _t(m):
-    from .values import transpose
-
-    return transpose(m)
-
-
-def _idx(x, ctx):
-    try:
-        return index_value(x, ctx)
-    except Exception:
-        return flat(x)
-
-
-def _diff(fn, z):
-    with mpmath.workdps(mpmath.mp.dps + 15):
-        return +mpmath.diff(fn, z)
-
-
-def show(sym) -> str:
-    """A symbol as the author wrote it, roughly: a_{Sx}^{\\phi}."""
-    def items(xs):
-        return ",".join(flat(x) or (x.name if isinstance(x, S.Sym) else "..") for x in xs)
-
-    out = (_label(sym) if sym.pre else sym.name)
-    if sym.sub:
-        out += "_{" + items(sym.sub) + "}"
-    if sym.sup:
-        out += "^{" + items(sym.sup) + "}"
-    return out
-
-
-def _label(sym) -> str:
-    pre = ""
-    if sym.pre:
-        text = flat(sym.pre[0])
-        pre = "{}_" + (text if text and len(text) == 1 else "{" + (text or "..") + "}")
-    return pre + sym.name
-
-
-def _evaluate_rule(rule, bind, ctx, sample_hint=None):
-    key = ("rule", id(rule), tuple(sorted(bind.items())), ctx.overrides, ctx.point)
-    if key in ctx.memo:
-        return ctx.memo[key]
-    inner = ctx.child(bind={**rule.binds.get("const", {}), **bind})
-    inner.layer_ctx = None
-    inner.sample_hint = sample_hint
-    value = ev(rule.rhs, inner)
-    ctx.memo[key] = value
-    return value
-
-
-def _family_entry(rule, layer, row, sample, ctx):
-    p = rule.binds
-    bind = {}
-    if p.get("layer"):
-        bind[p["layer"]] = ctx.notation.layer_binding(layer)
-    if p.get("entry") and p.get("node") and p["node"].isalpha():
-        bind[p["node"]] = row
-    if p.get("sample"):
-        bind[p["sample"]] = sample
-    elif "sample_const" in p and p["sample_const"] != sample:
-        raise Unsupported(f"({rule.label}) defines this only for sample S{p['sample_const']}")
-    value = _evaluate_rule(rule, bind, ctx, sample_hint=sample if p.get("column") else None)
-    if p.get("entry"):
-        return value
-    if not isinstance(value, Mat):
-        raise Unsupported(f"({rule.label}) does not define a matrix")
-    if p.get("column"):
-        return value.data[row - 1][0]
-    return value.data[row - 1][sample - 1]
 
 
 def make_notation(config):

@@ -21,7 +21,8 @@ import mpmath
 
 from . import syntax as S
 from .evaluate import ev, flat, generic_value, index_value, is_free_index
-from .notation import Decoded, PaperNotation, _is_T, _label, _strip, _t
+from .notation import PaperNotation
+from .symbols import Decoded, is_T, label, strip, transpose_of
 from .values import Mat, OutOfRange, Unsupported, elementwise, hadamard, matmul, scale
 
 __all__ = ["StandardNotation"]
@@ -50,7 +51,7 @@ class StandardNotation(PaperNotation):
         return range(self.base, model.L + self.base + 1)
 
     def layer_items(self, sym, ctx):
-        return [_strip(x) for x in sym.sup if not _is_T(x)]
+        return [strip(x) for x in sym.sup if not is_T(x)]
 
     def layer_binding(self, paper_layer):
         return paper_layer + self.base
@@ -64,10 +65,10 @@ class StandardNotation(PaperNotation):
 
     # ---------------------------------------------------------- decoding
     def _std_layer(self, sym, ctx):
-        sup = [x for x in sym.sup if not _is_T(x)]
+        sup = [x for x in sym.sup if not is_T(x)]
         if not sup:
             return None
-        return index_value(_strip(sup[0]), ctx)
+        return index_value(strip(sup[0]), ctx)
 
     def _nodes(self, sym, ctx):
         """Subscript indices: ``_{jk}``, ``_{j,k}``, ``_{12}`` -> list of index nodes/ints."""
@@ -84,7 +85,7 @@ class StandardNotation(PaperNotation):
 
     def decode(self, sym, ctx) -> Decoded:
         d = Decoded(sym)
-        d.T = bool(sym.sup) and _is_T(sym.sup[-1])
+        d.T = bool(sym.sup) and is_T(sym.sup[-1])
         layer = self._std_layer(sym, ctx)
         d.layer = None if layer is None else layer - self.base
         nodes = self._nodes(sym, ctx)
@@ -95,9 +96,9 @@ class StandardNotation(PaperNotation):
 
     def _paper_layer_ok(self, sym, layer, ctx, lo, hi, what):
         if not lo <= layer <= hi:
-            sup = [x for x in sym.sup if not _is_T(x)]
+            sup = [x for x in sym.sup if not is_T(x)]
             raise OutOfRange(f"{what} of layer {layer + self.base} does not exist", sym.pos,
-                             bool(sup) and is_free_index(_strip(sup[0]), ctx))
+                             bool(sup) and is_free_index(strip(sup[0]), ctx))
 
     # ---------------------------------------------------------- values
     def value(self, sym, ctx):
@@ -127,7 +128,7 @@ class StandardNotation(PaperNotation):
             self._paper_layer_ok(sym, pw, ctx, 0, ctx.model.L - 1, "W")
             M = W[pw]
             if d.node is None:
-                return _t(M) if d.T else M
+                return transpose_of(M) if d.T else M
             if d.node2 is None:
                 raise Unsupported("a weight needs two indices w^{(l)}_{jk}", sym.pos)
             j, k = index_value(d.node, ctx), index_value(d.node2, ctx)
@@ -145,7 +146,7 @@ class StandardNotation(PaperNotation):
 
     def _pick(self, M, d, sym, ctx):
         if d.node is None:
-            return _t(M) if d.T else M
+            return transpose_of(M) if d.T else M
         j = index_value(d.node, ctx)
         self._node_ok(d.node, j, M.rows, ctx)
         if d.sample is None:
@@ -172,9 +173,9 @@ class StandardNotation(PaperNotation):
 
     def pattern(self, sym, ctx) -> dict:
         out = {"layer": None, "node": None, "sample": None, "entry": False, "column": False}
-        sup = [x for x in sym.sup if not _is_T(x)]
+        sup = [x for x in sym.sup if not is_T(x)]
         if sup:
-            text = flat(_strip(sup[0]))
+            text = flat(strip(sup[0]))
             if text and text.isalpha() and text in ctx.free:
                 out["layer"] = text
         nodes = self._nodes(sym, ctx)
@@ -189,7 +190,7 @@ class StandardNotation(PaperNotation):
         if sym.name == "e":
             return out
         for item in sym.sup:
-            if not _is_T(item):
+            if not is_T(item):
                 out.extend((x, "layer") for x in _plain_letters(item))
         for item in sym.sub:
             text = flat(item)
@@ -201,7 +202,7 @@ class StandardNotation(PaperNotation):
 
     # ---------------------------------------------------------- derivatives
     def refs(self, den, ctx):
-        den = _strip(den)
+        den = strip(den)
         if not isinstance(den, S.Sym):
             raise Unsupported("can only differentiate with respect to a symbol", getattr(den, "pos", -1))
         name = den.name
@@ -240,7 +241,7 @@ class StandardNotation(PaperNotation):
         fam = self.family(den, ctx)
         if fam and fam[0] == "plain":
             return ("plain", self.plain_name(den, ctx), 0, 0)
-        raise Unsupported(f"cannot differentiate with respect to {_label(den)}", den.pos)
+        raise Unsupported(f"cannot differentiate with respect to {label(den)}", den.pos)
 
     def ref_value(self, ref, ctx):
         if ref[0] == "plain":
@@ -251,7 +252,7 @@ class StandardNotation(PaperNotation):
         return super().ref_value(ref, ctx)
 
     def is_cost(self, node) -> bool:
-        node = _strip(node)
+        node = strip(node)
         return isinstance(node, S.Sym) and node.name in _COSTS and not node.sub and not node.sup
 
 

@@ -8,7 +8,6 @@ the author's text. The AST knows nothing about networks; :mod:`.notation` gives 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +22,28 @@ from lark.exceptions import (
     VisitError,
 )
 
+from .nodes import (
+    Bin,
+    Deriv,
+    Dots,
+    Frac,
+    Func,
+    Group,
+    Matrix,
+    Neg,
+    Node,
+    Num,
+    Scripted,
+    Sum,
+    Sym,
+    Text,
+    children,
+    replace,
+    walk,
+)
+
 __all__ = ["ParseError", "Node", "Num", "Sym", "Group", "Frac", "Deriv", "Sum", "Bin", "Neg", "Matrix",
-           "Dots", "Text", "Func", "Scripted", "parse_chain", "preprocess", "walk", "replace"]
+           "Dots", "Text", "Func", "Scripted", "parse_chain", "preprocess", "walk", "replace", "children"]
 
 
 class ParseError(ValueError):
@@ -33,161 +52,6 @@ class ParseError(ValueError):
     def __init__(self, message: str, column: int | None = None):
         super().__init__(message)
         self.column = column
-
-
-# ---------------------------------------------------------------- AST ----------------------------------
-@dataclass(frozen=True)
-class Node:
-    pos: int = field(default=-1, compare=False)
-
-
-@dataclass(frozen=True)
-class Num(Node):
-    value: Fraction = Fraction(0)
-
-
-@dataclass(frozen=True)
-class Sym(Node):
-    """A letter or Greek name with its scripts: ``{}_pre name_sub^sup'``; sub/sup are tuples of nodes."""
-
-    name: str = ""
-    pre: tuple = ()
-    sub: tuple = ()
-    sup: tuple = ()
-    primes: int = 0
-
-
-@dataclass(frozen=True)
-class Group(Node):
-    """Parenthesised ``( )``/bracketed ``[ ]``/braced ``{ }`` items (a tuple when more than one)."""
-
-    kind: str = "("
-    items: tuple = ()
-
-
-@dataclass(frozen=True)
-class Scripted(Node):
-    """Scripts on a non-symbol: ``(x)^2``, ``[M]^T``, ``[M]_2^1`` (element), ``{}_3[...]`` (layer)."""
-
-    base: Node = None
-    pre: tuple = ()
-    sub: tuple = ()
-    sup: tuple = ()
-
-
-@dataclass(frozen=True)
-class Frac(Node):
-    num: Node = None
-    den: Node = None
-
-
-@dataclass(frozen=True)
-class Deriv(Node):
-    """``\\frac{\\partial f}{\\partial v}``; ``f`` None for the operator form; ``componentwise`` for
-    ``\\partial^c``."""
-
-    num: Node | None = None
-    den: Node = None
-    componentwise: bool = False
-
-
-@dataclass(frozen=True)
-class Sum(Node):
-    """``\\sum_{lim} body``: ``var`` the bound index node, ``kind`` 'in' | 'on' | 'eq' | '', ``rng`` the
-    range node (B_k, L3, lower bound), ``upper`` the upper bound or None."""
-
-    var: Node = None
-    kind: str = ""
-    rng: Node | None = None
-    upper: Node | None = None
-    body: Node = None
-
-
-@dataclass(frozen=True)
-class Bin(Node):
-    """Binary operation: op in '+', '-', '*', 'odot', 'cdot', 'times', '/', 'juxt', 'circ'."""
-
-    op: str = "+"
-    left: Node = None
-    right: Node = None
-
-
-@dataclass(frozen=True)
-class Neg(Node):
-    arg: Node = None
-
-
-@dataclass(frozen=True)
-class Matrix(Node):
-    rows: tuple = ()
-
-
-@dataclass(frozen=True)
-class Dots(Node):
-    pass
-
-
-@dataclass(frozen=True)
-class Text(Node):
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class Func(Node):
-    name: str = ""
-
-
-# ---------------------------------------------------------------- helpers -------------------------------
-def walk(node):
-    """Yield every node of the tree (pre-order)."""
-    if node is None:
-        return
-    yield node
-    for child in _children(node):
-        yield from walk(child)
-
-
-def _children(node):
-    for name in node.__dataclass_fields__:
-        value = getattr(node, name)
-        if isinstance(value, Node):
-            yield value
-        elif isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, Node):
-                    yield item
-                elif isinstance(item, tuple):
-                    yield from (x for x in item if isinstance(x, Node))
-
-
-def replace(node, fn):
-    """Rebuild the tree bottom-up; ``fn(node)`` returns a replacement or None to keep the node."""
-    if node is None:
-        return None
-    changes = {}
-    for name in node.__dataclass_fields__:
-        value = getattr(node, name)
-        if isinstance(value, Node):
-            new = replace(value, fn)
-            if new is not value:
-                changes[name] = new
-        elif isinstance(value, tuple) and value:
-            new_items = tuple(_replace_item(item, fn) for item in value)
-            if any(a is not b for a, b in zip(new_items, value, strict=False)):
-                changes[name] = new_items
-    if changes:
-        node = type(node)(**{**{k: getattr(node, k) for k in node.__dataclass_fields__}, **changes})
-    out = fn(node)
-    return node if out is None else out
-
-
-def _replace_item(item, fn):
-    if isinstance(item, Node):
-        return replace(item, fn)
-    if isinstance(item, tuple):
-        new = tuple(replace(x, fn) if isinstance(x, Node) else x for x in item)
-        return item if all(a is b for a, b in zip(new, item, strict=False)) else new
-    return item
 
 
 # ---------------------------------------------------------------- preprocessing -------------------------
