@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import sympy
 
-__all__ = ["Polynomial", "NotPolynomial", "PolyConverter", "FracConverter", "to_expr"]
+__all__ = ["Polynomial", "NotPolynomial", "PolyConverter", "FracConverter", "to_expr", "rename", "add"]
 
 Polynomial = dict
 
@@ -47,6 +47,16 @@ def _mul(p: dict, q: dict) -> dict:
             m = tuple(sorted(m1 + m2))
             out[m] = get(m, 0) + c1 * c2
     return {m: c for m, c in out.items() if c}
+
+
+def rename(p: dict, perm: dict) -> dict:
+    """The polynomial with generator i replaced by generator perm[i] (a renaming of variables)."""
+    return {tuple(sorted(perm.get(i, i) for i in m)): c for m, c in p.items()}
+
+
+def add(p: dict, q: dict) -> dict:
+    """p + q."""
+    return _add(p, q)
 
 
 class PolyConverter:
@@ -165,6 +175,14 @@ class FracConverter:
             out = (self.polys(e), {})
         self.memo[e] = out
         return out
+
+    def rename(self, value, perm: dict):
+        """The fraction with generators renamed (bases are renamed and registered too)."""
+        p, d = value
+        return rename(p, perm), {self._base(rename(self.bases[b], perm)): k for b, k in d.items()}
+
+    def add(self, x, y):
+        return self._add(x, y)
 
     def difference(self, x, y):
         """x - y as (numerator, denominator); zero iff the numerator is empty."""

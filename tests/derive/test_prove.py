@@ -93,3 +93,18 @@ def test_wrong_shapes_of_a_closed_form_are_refused():
         prove(net, closed=good[:1])
     with pytest.raises(ValueError, match=r"grad W_0 has shape \(2, 3\), W_0 has shape \(3, 2\)"):
         prove(net, closed=[good[0].T, good[1]])
+
+
+@pytest.mark.parametrize("activation,cost", [("sigmoid", "logloss"), ("phi", "logloss"),
+                                             ("tanh", "softmax_ce")])
+def test_one_sample_renaming_equals_differentiating_every_sample(activation, cost):
+    net = build_network((2, 2, 2), 2, activation=activation, cost=cost)
+    wrong = [2 * g for g in closed_form(net)]
+    for closed in (None, wrong):
+        fast, full = prove(net, closed=closed), prove(net, closed=closed, one_sample=False)
+        assert fast.proved == full.proved == (closed is None)
+        positions = [[(m.name, e.r, e.c) for m, e in p.failures] for p in (fast, full)]
+        assert positions[0] == positions[1]
+        if activation == "sigmoid":  # polynomial residuals: identical after expansion
+            for (_, e1), (_, e2) in zip(fast.failures, full.failures, strict=True):
+                assert sympy.expand(e1.residual - e2.residual) == 0
