@@ -36,15 +36,13 @@ def prove_reference(sizes=REFERENCE_SIZES, n: int = REFERENCE_N) -> ProofSummary
     start = time.perf_counter()
     proof = api("derive", "prove")(api("derive", "build_network")(sizes, n))
     seconds = time.perf_counter() - start
-    ok = bool(getattr(proof, "ok", getattr(proof, "proven", False)))
-    entries = getattr(proof, "entries", None)
-    count = len(entries) if entries is not None else sum(a * b for a, b in zip(sizes[1:], sizes[:-1],
-                                                                               strict=False))
-    text = (f"closed form (eqs 86-93) == sympy.diff exactly for all {count} weights of "
-            f"{'-'.join(map(str, sizes))}, n={n}" if ok else
-            f"closed form differs from sympy.diff for {'-'.join(map(str, sizes))}, n={n}")
-    detail = proof.as_dict() if hasattr(proof, "as_dict") else {}
-    return ProofSummary(ok, text, seconds, detail)
+    count = sum(len(m.entries) for m in proof.matrices)
+    net = "-".join(map(str, sizes))
+    if proof.proved:
+        text = f"eqs (86)-(93) == sympy.diff, {count} weights, {net}, n={n}"
+    else:
+        text = f"closed form differs from sympy.diff in {len(proof.failures)} of {count} weights of {net}"
+    return ProofSummary(proof.proved, text, seconds, proof.to_dict())
 
 
 def engine_report(case: Case, *, truth: str = "symbolic", sample: int | None = None, oracles=ORACLES):

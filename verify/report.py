@@ -190,7 +190,7 @@ def render_engine(console: Console, result, oracles=("complex-step", "central-di
     if result.proof is not None:
         p = result.proof
         console.print(Text.assemble(("proof ", "bold"), status_text(p.ok, "PROVEN", "NOT PROVEN"),
-                                    f" {p.text} ({p.seconds:.1f} s)"))
+                                    f": {p.text} ({p.seconds:.1f} s)"))
     for r in result.reports:
         console.print(matrix_table(r, oracles))
         if r.problems:

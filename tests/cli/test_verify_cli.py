@@ -37,7 +37,7 @@ def test_main_job_proves_checks_and_passes():
     proc = run("--no-color")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
-    assert "PROVEN" in out and "closed form" in out
+    assert "PROVEN: eqs (86)-(93) == sympy.diff, 18 weights" in out
     for head in ("checked", "max abs", "max rel", "ULPs", "(N,i,j)", "complex", "central", "status"):
         assert head in out
     for label in ("reference", "depth 1", "depth 6"):
