@@ -83,3 +83,31 @@ def test_watch_rechecks_on_save_rename_and_delete(tmp_path, checker, poll):
         assert _status(up, "9") == "fails"
     finally:
         watcher.close()
+
+
+def test_watch_cli_prints_a_json_line_per_recheck(tmp_path):
+    """The command a user runs: python -m verify derivation FILE --watch --json (Ctrl-C ends it)."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    path = tmp_path / "d.md"
+    path.write_text(document())
+    proc = subprocess.Popen([sys.executable, "-m", "verify", "derivation", str(path), "--watch", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["summary"]["fails"] == 0 and first["changed"] == []
+        path.write_text(document(e6=EQUATIONS["6"].replace(r"\frac{1}{n} ", "")))
+        second = json.loads(proc.stdout.readline())
+        assert second["summary"]["failing"] == ["6"] and second["changed"] == ["6"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode == 1  # the exit code of the last check

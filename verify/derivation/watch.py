@@ -109,22 +109,22 @@ def run_watch(path: Path, console: Console, poll: bool = False, as_json: bool = 
     try:
         if as_json:
             for up in updates(path, poll=poll):
+                code = exit_code(up.report) if up.report else 2
                 payload = json.loads(to_json(up.report)) if up.report else {"error": up.error}
                 payload["changed"] = up.changed
                 console.file.write(json.dumps(payload, ensure_ascii=False) + "\n")
                 console.file.flush()
-                code = exit_code(up.report) if up.report else 2
             return code
         if not console.is_terminal:  # a pipe or a file: one plain report per re-check
             for up in updates(path, poll=poll):
+                code = exit_code(up.report) if up.report else 2
                 console.print(_view(path, up))
                 console.file.flush()
-                code = exit_code(up.report) if up.report else 2
             return code
         with Live(Text("checking ..."), console=console, auto_refresh=False, transient=False) as live:
             for up in updates(path, poll=poll):
-                live.update(_view(path, up), refresh=True)
                 code = exit_code(up.report) if up.report else 2
+                live.update(_view(path, up), refresh=True)
     except KeyboardInterrupt:
         pass
     return code
