@@ -109,6 +109,8 @@ def family_entry(rule, layer, row, sample, ctx):
     if p.get("entry"):
         return value
     if not isinstance(value, Mat):
+        if row == 1 and (p.get("column") or sample == 1):
+            return value  # a 1×1 matrix evaluates to its entry
         raise Unsupported(f"({rule.label}) does not define a matrix")
     if p.get("column"):
         return value.data[row - 1][0]
