@@ -229,6 +229,10 @@ class Run:
             parts.append("against the sympy ground truth (derive.ground_truth_at)")
         return ", ".join(parts)
 
+    def _has_sample_matrices(self) -> bool:
+        """True when the chain works with whole-batch matrices (``{}_N A_S``: one column per sample)."""
+        return any(isinstance(x, S.Sym) and _all_samples(x) for m in self.members for x in S.walk(m))
+
     def _counterexample(self, f) -> dict:
         bind = {(f"S{v}" if self.free.get(v) == "sample" else v): val for v, val in f["bind"].items()}
         out = {"point": f["point"] + 1, "indices": bind}
@@ -241,6 +245,10 @@ class Run:
         out.update({"link": [a + 1, b + 1], "message": message})
         if entry is not None:
             out["entry"] = list(entry)
+            values = f["values"]
+            full = values and isinstance(values[0], Mat) and values[0].cols == self.models[0].n
+            if full and self._has_sample_matrices():
+                out["sample"] = f"S{entry[1]}"  # one column per sample
         if not isinstance(left, Mat):
             out["left"] = fmt(left)
         if not isinstance(right, Mat):
@@ -248,6 +256,12 @@ class Run:
         if isinstance(left, Mat) or isinstance(right, Mat):
             out["shapes"] = [shape_text(left), shape_text(right)]
         return out
+
+
+def _all_samples(sym) -> bool:
+    from .evaluate import flat
+
+    return any(flat(x) in ("S", "s") for x in sym.sub)
 
 
 def _fam_label(fam) -> str:

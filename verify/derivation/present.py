@@ -30,7 +30,7 @@ def describe_counterexample(ce: dict | None) -> str:
     text = f"= between members {a} and {b} fails{at}{pt}"
     if "entry" in ce:
         r, c = ce["entry"]
-        text += f", entry ({r},{c})"
+        text += f", entry ({r},{c})" + (f" = sample {ce['sample']}" if "sample" in ce else "")
     if "left" in ce and "right" in ce:
         text += f": left {ce['left']}, right {ce['right']}"
     elif "shapes" in ce:
