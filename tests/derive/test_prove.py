@@ -69,7 +69,7 @@ def test_entry_forms_are_the_two_sides():
     assert sympy.expand(truth - closed) == 0 and truth.has(net.X[0, 0])
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sizes=st.lists(st.integers(1, 3), min_size=2, max_size=4), n=st.integers(1, 2),
        activation=st.sampled_from(["sigmoid", "tanh", "phi"]), cost=st.sampled_from(["logloss", "mse"]))
 def test_hypothesis_small_random_networks(sizes, n, activation, cost):
@@ -81,7 +81,7 @@ def test_estimate_refuses_large_sizes_at_once():
     assert estimate_seconds((3, 2, 3, 2), 2) < 5
     with pytest.raises(ValueError, match=r"estimated at \d+ s \(budget 60 s\).*--general"):
         check_budget((64, 64, 64, 10), 8, 60)
-    net = build_network((30, 30, 30, 10), 8)
+    net = build_network((12, 12, 12, 6), 4)
     with pytest.raises(ValueError, match="estimated"):
         prove(net, budget=60)
 
