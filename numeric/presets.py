@@ -17,7 +17,7 @@ PRESETS: dict[str, dict] = {
     "quick": {"sizes": (784, 100, 50, 10), "activation": "sigmoid", "cost": "logloss", "epochs": 3,
               "batch": 64, "optimizer": "nesterov", "momentum": 0.9, "lr": 0.1, "schedule": "cosine",
               "normalize": True},
-    "best": {"sizes": (784, 800, 800, 10), "activation": "sigmoid", "cost": "softmax_ce", "epochs": 25,
+    "best": {"sizes": (784, 800, 800, 10), "activation": "sigmoid", "cost": "softmax_ce", "epochs": 30,
              "batch": 64, "optimizer": "nesterov", "momentum": 0.9, "lr": 0.1, "schedule": "cosine",
              "normalize": True, "dropout": 0.3},
 }
