@@ -5,7 +5,7 @@ import math
 
 __all__ = ["proof_units", "estimate_seconds", "check_budget"]
 
-SECONDS_PER_UNIT = 1.2e-3
+SECONDS_PER_UNIT = 6e-4  # bench/derive_speed.py: 4.7e-4 .. 6.5e-4 s per unit
 
 
 def proof_units(sizes, n: int) -> int:

@@ -15,8 +15,8 @@ from sympy import Matrix, Rational, Symbol
 from .functions import Activation, Cost, get_activation, get_cost
 
 __all__ = [
-    "Network", "PaperSymbol", "build_network", "weight_symbol", "bias_symbol", "a_symbol", "d_symbol",
-    "activate", "batch_cost",
+    "Network", "PaperSymbol", "build_network", "weight_symbol", "bias_symbol", "a_symbol", "z_symbol",
+    "d_symbol", "activate", "batch_cost",
 ]
 
 _LATEX: dict[str, str] = {}
@@ -55,6 +55,11 @@ def sample_symbol(letter: str, j: int, s: int, N: int | None = None) -> PaperSym
 def a_symbol(N: int, j: int, s: int) -> PaperSymbol:
     """{}_N a_{Ss}^j as a plain symbol (stands for phi({}_N z_{Ss}^j) in the proof)."""
     return sample_symbol("a", j, s, N)
+
+
+def z_symbol(N: int, j: int, s: int) -> PaperSymbol:
+    """{}_N z_{Ss}^j as a plain symbol (for display; the network's Z entries are expressions)."""
+    return sample_symbol("z", j, s, N)
 
 
 def d_symbol(N: int, j: int, s: int) -> PaperSymbol:

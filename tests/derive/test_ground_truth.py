@@ -20,7 +20,11 @@ def _np_cost(Ws, X, Y, bs=None, act="sigmoid", cost="logloss"):
     f = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh}[act]
     A = X
     for N, W in enumerate(Ws):
-        A = f(W @ A + (bs[N] if bs is not None else 0))
+        Z = W @ A + (bs[N] if bs is not None else 0)
+        if cost == "softmax_ce" and len(Ws) - 1 == N:
+            E = np.exp(Z)
+            return -np.mean(np.sum(Y * np.log(E / E.sum(axis=0)), axis=0))
+        A = f(Z)
     if cost == "logloss":
         return -np.mean(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=0))
     return np.mean(np.sum((A - Y) ** 2, axis=0)) / 2
@@ -65,6 +69,7 @@ def test_ground_truth_at_equals_exact_sympy_evaluation():
     ((3, 2, 3, 2), "sigmoid", "logloss", False),
     ((2, 3, 2), "tanh", "mse", True),
     ((4, 3), "sigmoid", "mse", True),
+    ((3, 4, 3), "tanh", "softmax_ce", False),
 ])
 def test_ground_truth_at_agrees_with_central_differences(sizes, act, cost, bias):
     n = 3

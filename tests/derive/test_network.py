@@ -17,6 +17,10 @@ def test_reference_case_shapes_and_symbols():
     assert sympy.latex(net.W[1][2, 1]) == "{}_{1}w_{2}^{3}"
     assert sympy.latex(net.X[1, 0]) == "x_{S1}^{2}" and sympy.latex(net.Y[0, 1]) == "y_{S2}^{1}"
     assert net.b is None
+    from derive.network import a_symbol, d_symbol, z_symbol
+    assert sympy.latex(a_symbol(2, 3, 1)) == "{}_{2}a_{S1}^{3}"
+    assert sympy.latex(z_symbol(1, 2, 2)) == "{}_{1}z_{S2}^{2}"
+    assert sympy.latex(d_symbol(1, 2, 1)) == r"{}_{1}D^{\phi}_{2,S1}"
 
 
 def test_forward_pass_is_eq9_and_eq13():
