@@ -78,7 +78,7 @@ def matrix_table(report, oracles=("complex-step", "central-diff")) -> Table:
         row = [f"W{m.N} {m.shape[0]}x{m.shape[1]}", f"{m.checked}/{m.total}", fmt_err(m.max_abs),
                fmt_err(m.max_rel), fmt_ulps(m.max_ulps), worst]
         row += [fmt_err(m.oracle_rel.get(o)) for o in shown]
-        t.add_row(*row, status_text(m.ok))
+        t.add_row(*row, Text("kink", style="yellow") if m.ok and m.kinks else status_text(m.ok))
     return t
 
 
@@ -135,7 +135,7 @@ def to_json(data) -> str:
 
 NOTATION = ("(N,i,j) = the paper's {}_N w_i^j: i source node on L(N), j target node on L(N+1), 1-based "
             "(numpy W_N[j-1, i-1]). complex step / central diff: those oracles' max rel error against the "
-            "same truth.")
+            "same truth. kink: differences only where a ReLU pre-activation is 0 (phi' undefined).")
 
 
 def summary_table(result) -> Table:

@@ -81,3 +81,25 @@ def test_report_json_is_strict():
     got[0][0, 0] = np.inf
     data = json.loads(to_json(compare(got, weights, X, Y, truth="complex-step").as_dict()))
     assert data["ok"] is False and data["problems"][0]["kind"] == "nonfinite"
+
+
+def test_relu_kink_is_reported_as_kink_not_failure():
+    # Z_1 = W_0 X is exactly 0 for the first hidden unit: relu'(0) is undefined
+    weights = [np.array([[1.0, -1.0], [0.5, 0.25]]), np.array([[2.0, 1.5]])]
+    X, Y = np.array([[1.0], [1.0]]), np.array([[0.3]])
+
+    def relu_backprop(Ws, X_, Y_, derivative_at_zero):
+        Z1 = Ws[0] @ X_
+        A1 = np.maximum(Z1, 0)
+        A2 = Ws[1] @ A1
+        A2 = np.maximum(A2, 0)
+        d2 = (A2 - Y_) * (Ws[1] @ A1 > 0)
+        d1 = (Ws[1].T @ d2) * np.where(Z1 == 0, derivative_at_zero, Z1 > 0)
+        return [d1 @ X_.T, d2 @ A1.T]
+
+    report = compare(relu_backprop(weights, X, Y, 1.0), weights, X, Y, activation="relu", cost="mse",
+                     truth="complex-step", oracles=())
+    assert report.ok and report.matrices[0].kinks == 2 and report.matrices[1].kinks == 0
+    got = relu_backprop(weights, X, Y, 1.0)
+    got[1] *= 2  # a real bug away from the kink is still a failure
+    assert not compare(got, weights, X, Y, activation="relu", cost="mse", truth="complex-step").ok
