@@ -51,6 +51,13 @@ def output_delta_rule(act_name: str, cost_name: str, m_out: int = 1):
 
     Pointwise costs: rule = cancel(d lambda/d a * phi'(a)), or None when phi' is not a function of a.
     softmax_ce: rule is a list over output nodes k of sum_j d lambda/d a_j * d a_j/d z_k, with a, y lists.
+
+    >>> output_delta_rule("sigmoid", "logloss")[2]     # eq 27
+    a - y
+    >>> output_delta_rule("identity", "mse")[2]
+    a - y
+    >>> output_delta_rule("phi", "softmax_ce", 2)[2]   # A * colsum(Y) - Y
+    [a0*y0 + a0*y1 - y0, a1*y0 + a1*y1 - y1]
     """
     cost = get_cost(cost_name)
     if cost.softmax:
@@ -173,7 +180,8 @@ def formulas(net: Network) -> list[dict]:
         {"name": "out_delta", "text": f"d lambda/d a = {sympy.sstr(d_shown)}",
          "latex": r"{}_{out}\delta = \frac{\partial \lambda}{\partial a} = " + sympy.latex(d_shown),
          "equation": "eq 20/21, 87"},
-        {"name": "D_phi_N", "text": f"phi'(Z_N) = {hidden_prime} (hidden), {prime} (output)",
+        {"name": "D_phi_N", "text": f"phi'(Z_N) = {hidden_prime}" if prime == hidden_prime else
+         f"phi'(Z_N) = {hidden_prime} (hidden), {prime} (output)",
          "latex": r"D^{\phi}_N = \phi'(Z_N)", "equation": "eq 17, 96"},
         {"name": f"delta_{L}", "text": delta_text, "latex": delta_tex, "equation": "eq 26/27, 86/88"},
         {"name": "delta_N", "text": "(W_N^T delta_{N+1}) * D_phi_N", "equation": "eq 90/92",

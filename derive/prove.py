@@ -234,6 +234,14 @@ def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Ma
     of processes (entries are independent); default 1, or 2 when the estimate exceeds 10 s.
     ``one_sample``: let sympy differentiate the summands of sample S1 and rename for the other samples
     (n times less differentiation; ``False`` differentiates every summand, same result).
+
+    >>> from derive import build_network
+    >>> prove(build_network((3, 2, 3, 2), 2)).proved          # the paper's case, eqs 86-93 with 1/n
+    True
+    >>> net = build_network((2, 1), 1)
+    >>> bad = prove(net, closed=[2 * g for g in closed_form(net)])   # factor 2 too much
+    >>> [(m.name, e.r, e.c) for m, e in bad.failures]
+    [('W_0', 0, 0), ('W_0', 0, 1)]
     """
     global _JOB
     if budget is not None:
