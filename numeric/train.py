@@ -137,9 +137,7 @@ class Trainer:
     def _fit(self, X, y, X_test, y_test, callback, should_stop, report_every) -> bool:
         cfg, eng = self.config, self.engine
         Y = one_hot(y, cfg.sizes[-1])
-        Xs = np.empty(X.shape, np.float32)
-        raw = np.empty_like(X) if X.dtype == np.uint8 else None
-        Ys, ys = np.empty_like(Y), np.empty_like(y)
+        Xs, raw, Ys, ys = self._shuffle_buffers(X, Y, y)
         n_total = X.shape[0]
         batches = -(-n_total // cfg.batch)
         while self.epoch < cfg.epochs:
@@ -197,6 +195,20 @@ class Trainer:
             if should_stop is not None and should_stop() and self.epoch < cfg.epochs:
                 return False
         return True
+
+    def _shuffle_buffers(self, X, Y, y):
+        """The per-epoch shuffled copies (float rows, uint8 rows or None, one-hot rows, labels), allocated
+        once and kept across ``fit`` calls (and touched now, so page faults do not land in epoch 1)."""
+        key = (X.shape, X.dtype.str, Y.shape, y.dtype.str)
+        if getattr(self, "_shuffled_key", None) != key:
+            bufs = [np.empty(X.shape, np.float32), np.empty_like(X) if X.dtype == np.uint8 else None,
+                    np.empty_like(Y), np.empty_like(y)]
+            for buf in bufs:
+                if buf is not None:
+                    buf.fill(0)  # first touch here, not inside the first timed epoch
+            self._shuffled = tuple(bufs)
+            self._shuffled_key = key
+        return self._shuffled
 
     def predict(self, X_rows: np.ndarray) -> np.ndarray:
         """Output activations (n, m_L) for float rows (n, m_0)."""
