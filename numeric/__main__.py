@@ -64,7 +64,9 @@ def _positive(kind):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m numeric", description="Train and evaluate MLPs on MNIST (numpy engine).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    t = sub.add_parser("train", help="train a network on MNIST")
+    default = ", ".join(f"{k}={'-'.join(map(str, v)) if k == 'sizes' else v}"
+                        for k, v in PRESETS["default"].items())
+    t = sub.add_parser("train", help="train a network on MNIST", epilog=f"defaults: {default}")
     t.add_argument("--preset", choices=[k for k in PRESETS if k != "default"], help="quick or best")
     t.add_argument("--sizes", type=_sizes, help="layer widths, e.g. 784-256-128-10")
     t.add_argument("--activation", choices=list(ACTIVATIONS))
@@ -83,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input-pixel drop probability")
     t.add_argument("--no-bias", dest="bias", action="store_const", const=False)
     t.add_argument("--normalize", action="store_const", const=True,
-                   help="centre and scale the pixels with MNIST's mean and std")
+                   help="centre and scale the pixels with MNIST's mean and std (presets do)")
+    t.add_argument("--no-normalize", dest="normalize", action="store_const", const=False,
+                   help="raw pixels in [0, 1]")
     t.add_argument("--seed", type=int)
     t.add_argument("--threads", type=_positive(int), default=1, help="BLAS threads (default 1)")
     t.add_argument("--data", metavar="DIR", help="MNIST folder (default: the repo's data/mnist)")
