@@ -162,3 +162,36 @@ def test_unknown_names():
         numeric.gradients(W, X, Y, cost="hinge")
     with pytest.raises(ValueError, match="owns a softmax"):
         numeric.gradients(W, X, Y, cost="softmax_ce", output_activation="sigmoid")
+
+
+def test_float32_engine_with_dropout_matches_masked_network():
+    """With dropout, grad W must be the gradient of the network whose hidden (and input) units are
+    multiplied by the very masks the forward pass drew: checked by central differences in float64."""
+    rng = np.random.default_rng(11)
+    sizes = (5, 6, 4, 3)
+    W, X, Y, _ = make(sizes, 7, rng, "logloss", False)
+    eng = Engine(sizes, "sigmoid", "sigmoid", "logloss", dropout=0.4, input_dropout=0.3,
+                 rng=np.random.default_rng(2), dtype=np.float64)
+    eng.forward(W, None, X, train=True)
+    eng.backward(W, X, Y, has_bias=False)
+    buf = eng.buffers(7)
+    masks = [buf.mask[N].copy() for N in range(3)]
+    assert 0 < np.count_nonzero(masks[1] == 0) < masks[1].size  # some units really dropped
+
+    def masked_cost(W_):
+        a = X * masks[0]
+        for N in range(3):
+            z = W_[N] @ a
+            a = 1 / (1 + np.exp(-z))
+            if N < 2:
+                a = a * masks[N + 1]
+        return -np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a)) / 7
+    h = 1e-6
+    for N in range(3):
+        for r, c in [(0, 0), (W[N].shape[0] - 1, W[N].shape[1] - 1), (1, 2)]:
+            Wp = [w.copy() for w in W]
+            Wm = [w.copy() for w in W]
+            Wp[N][r, c] += h
+            Wm[N][r, c] -= h
+            want = (masked_cost(Wp) - masked_cost(Wm)) / (2 * h)
+            assert eng.grad_W[N][r, c] == pytest.approx(want, rel=1e-5, abs=1e-9), (N, r, c)
