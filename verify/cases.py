@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["REFERENCE_SIZES", "Case", "impl_cases", "main_cases", "parse_sizes"]
+__all__ = ["REFERENCE_SIZES", "Case", "adversarial_sizes", "impl_cases", "main_cases", "parse_sizes"]
 
 # The paper's example MLP: L0 input, L1 and L2 hidden, L3 output (sect. 1.3; L1 has 2, L2 3, L3 2 nodes).
 REFERENCE_SIZES = (3, 2, 3, 2)
@@ -86,9 +86,22 @@ def main_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss"
     return cases
 
 
-# Chosen so that common bugs cannot hide: no square W_N, no equal neighbouring shapes, more than one
-# output, n = 1 and n > 1 (a missing 1/n or mixed samples vanish at n = 1), depth > 3.
-ADVERSARIAL = [((4, 3, 5, 2), 4), ((3, 5, 2), 1), ((2, 5, 3, 4, 3), 3), ((5, 4, 6, 3, 2, 4), 5)]
+# (depth, n) of the adversarial cases: n = 1 and n > 1 (a missing 1/n or mixed samples vanish at n = 1),
+# depth > 3 (a wrong recursion needs two hidden layers to show), sizes drawn by ``adversarial_sizes``.
+ADVERSARIAL = [(3, 4), (2, 1), (4, 3), (5, 5)]
+
+
+def adversarial_sizes(rng: np.random.Generator, depth: int, low: int = 2, high: int = 6,
+                      tail_budget: int = 200) -> tuple[int, ...]:
+    """Random sizes where common bugs cannot hide: no square W_N (m_N != m_{N+1}), no W_N^T shaped like a
+    neighbour (m_N != m_{N+2}), all shapes distinct, more than one output node. ``tail_budget`` bounds
+    m_2 * ... * m_L, which sets the size of sympy's expressions (and so the time of the symbolic truth)."""
+    while True:
+        sizes = _random_sizes(rng, depth, low, high)
+        shapes = list(zip(sizes[1:], sizes[:-1], strict=True))
+        if (sizes[-1] > 1 and all(sizes[i] != sizes[i + 2] for i in range(depth - 1))
+                and len(set(shapes)) == len(shapes) and int(np.prod(sizes[2:])) <= tail_budget):
+            return sizes
 
 
 def impl_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", sizes=None,
@@ -96,7 +109,9 @@ def impl_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss"
     """Cases for a user's implementation: the reference and the adversarial sizes, or the user's own."""
     if sizes is not None:
         return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, activation, cost)]
+    rng = np.random.default_rng(seed)
     cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, activation, cost)]
-    for k, (s, n) in enumerate(ADVERSARIAL, start=1):
-        cases.append(Case(f"adversarial {k}", s, batch or n, seed + k, activation, cost))
+    for k, (depth, n) in enumerate(ADVERSARIAL, start=1):
+        sizes = adversarial_sizes(rng, depth, tail_budget=max(24, 400 // n))
+        cases.append(Case(f"adversarial {k}", sizes, batch or n, seed + k, activation, cost))
     return cases
