@@ -132,6 +132,9 @@ def main(argv=None) -> int:
     except (UserCodeError, ValueError, RuntimeError) as exc:
         print(f"python -m verify: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("python -m verify: interrupted", file=sys.stderr)
+        return 130
     finally:
         if bar:
             bar.stop()

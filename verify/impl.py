@@ -52,6 +52,9 @@ def load_function(spec: str):
         raise UserCodeError(f"cannot import {path} (not a Python file?)")
     module = importlib.util.module_from_spec(loader)
     sys.modules[module_name] = module
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:  # the user's own helper modules beside the file must import
+        sys.path.insert(0, folder)
     try:
         loader.loader.exec_module(module)
     except SyntaxError as exc:

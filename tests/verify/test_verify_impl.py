@@ -115,3 +115,10 @@ def test_return_value_problems(result, kind, text):
 def test_plain_lists_are_accepted():
     arrays, problems = validate_gradients([[[0, 1, 2], [3, 4, 5]]], [(2, 3)])
     assert not problems and arrays[0].dtype == float
+
+
+def test_user_helper_module_beside_the_file_imports(user_file):
+    user_file("def sigmoid(z):\n    import numpy as np\n    return 1 / (1 + np.exp(-z))\n", "my_helpers.py")
+    path = user_file(GOOD.replace("import numpy as np", "import numpy as np\nfrom my_helpers import sigmoid"),
+                     "uses_helper.py")
+    assert callable(load_function(f"{path}:backprop"))
