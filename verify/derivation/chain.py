@@ -6,7 +6,7 @@ import itertools
 
 from . import syntax as S
 from .evaluate import Ctx, Rule, ev
-from .indices import concrete_samples, domain, free_indices, mentions, sum_vars, uses_truth
+from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, sum_vars, uses_truth
 from .values import EvalError, Mat, OutOfRange, ShapeError, Unsupported, fmt
 from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Verdict, compare, shape_text
 
@@ -59,7 +59,8 @@ class Run:
                            "index of the equation (the sum rebinds it); rename the summation index",
                            **self.base), []
         names = list(self.free)
-        domains = [domain(self.free[v], self.models[0], self.notation) for v in names]
+        bounds = node_bounds(self.members, self.notation, self.models[0])
+        domains = [domain(self.free[v], self.models[0], self.notation, bounds.get(v)) for v in names]
         try:
             for p in range(len(self.models)):
                 for values in itertools.product(*domains):
@@ -159,7 +160,7 @@ class Run:
     def _verdict(self):
         from .hints import hint_for
 
-        defines = sorted({_fam_label(f) for f in self.defining})
+        defines = sorted({self.notation.family_label(f) for f in self.defining})
         notes = [f"member {k + 1} not evaluated: {exc}" for k, exc in sorted(self.unsupported.items())
                  if not (self.defining and k == self.definer)]
         notes += [f"= between members {a + 1} and {b + 1} not checked: {why}"
@@ -262,9 +263,3 @@ def _all_samples(sym) -> bool:
     from .evaluate import flat
 
     return any(flat(x) in ("S", "s") for x in sym.sub)
-
-
-def _fam_label(fam) -> str:
-    kind, key = fam
-    return {"delta": f"{{}}_{key}δ", "outdelta": "{}_{out}δ", "D": f"{{}}_{key}D^φ", "theta": f"{{}}_{key}θ",
-            "W": f"{{}}_{key}W"}.get(kind, str(key))

@@ -78,8 +78,9 @@ class DerivativeMixin:
         if not self.is_cost(num) or ctx.overrides:
             return None
         if isinstance(refs, tuple) and refs[0] == "w":
-            return ctx.model.truth()[refs[1]].data[refs[2]][refs[3]]
+            key = tuple(refs[1:])
+            return ctx.model.truth_entries([key])[key]
         if isinstance(refs, list) and refs and refs[0][0][0] == "w":
-            truth = ctx.model.truth()
-            return Mat([[truth[ref[1]].data[ref[2]][ref[3]] for ref in row] for row in refs])
+            values = ctx.model.truth_entries([tuple(ref[1:]) for row in refs for ref in row])
+            return Mat([[values[tuple(ref[1:])] for ref in row] for row in refs])
         return None

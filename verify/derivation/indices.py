@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import syntax as S
 from .evaluate import flat
 
-__all__ = ["free_indices", "domain", "sum_vars", "concrete_samples", "mentions", "uses_truth"]
+__all__ = ["free_indices", "domain", "node_bounds", "sum_vars", "concrete_samples", "mentions", "uses_truth"]
 
 def free_indices(members, notation) -> dict:
     roles: dict[str, str] = {}
@@ -45,12 +45,25 @@ def free_indices(members, notation) -> dict:
     return roles
 
 
-def domain(role, model, notation):
+def domain(role, model, notation, bound=None):
+    """The values a free index runs over: layers that exist, samples 1..n, nodes 1..(its layer's size)."""
     if role == "layer":
         return list(notation.layer_domain(model))
     if role == "sample":
         return list(range(1, model.n + 1))
-    return list(range(1, max(model.sizes) + 1))
+    return list(range(1, (bound or max(model.sizes)) + 1))
+
+
+def node_bounds(members, notation, model) -> dict:
+    """{letter: size}: the smallest layer size among the places where a node letter indexes a quantity of a
+    fixed layer. Values beyond it would only give invalid combinations, so they are not enumerated."""
+    out: dict = {}
+    for member in members:
+        for node in S.walk(member):
+            if isinstance(node, S.Sym):
+                for letter, size in notation.index_bounds(node, model):
+                    out[letter] = min(size, out.get(letter, size))
+    return out
 
 
 def sum_vars(members) -> set:

@@ -64,21 +64,37 @@ class Model:
             self.X = Mat([[mpmath.mpf(x) for x in row] for row in self.Xf])
             self.Y = Mat([[mpmath.mpf(x) for x in row] for row in self.Yf])
         self._cache: dict = {}
-        self._truth = None
+        self._truth: dict = {}
 
     # -------------------------------------------------------------- forward pass with an override
-    def forward(self, overrides: tuple = ()) -> tuple[list, list]:
+    def forward(self, overrides: tuple = ()) -> tuple[list, list, list]:
         """(Z, A, W): Z[N], A[N], W[N] as Mat (Z[0] None), with ``overrides`` ((kind, N, r, c), value)
-        applied:
-        kind 'w' replaces W_N[r, c]; 'a'/'z' replace one entry of A_N/Z_N before it propagates."""
+        applied: kind 'w' replaces W_N[r, c]; 'a'/'z' replace one entry of A_N/Z_N before it propagates.
+        Layers before the first overridden one are taken from the unperturbed pass (eqs 9, 13)."""
         key = ("fw", overrides)
         if key in self._cache:
             return self._cache[key]
-        ov = dict(overrides)
+        ov = {k: v for k, v in overrides if k[0] in ("w", "a", "z")}
+        result = self.forward(()) if not ov and overrides else self._forward(ov)
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _forward(self, ov: dict):
+        start = min((k[1] + 1 if k[0] == "w" else k[1] for k in ov), default=0)
+        if start > 0:
+            Z0, A0, W0 = self.forward(())
+            Z, A = list(Z0[:start]), list(A0[:start])
+        else:
+            Z, A = [None], []
         W = [self._with(self.W[N], ov, "w", N) for N in range(self.L)]
-        A = [self._with(self.X, ov, "a", 0)]
-        Z = [None]
-        for N in range(self.L):
+        if start == 0:
+            A.append(self._with(self.X, ov, "a", 0))
+            start = 1
+        elif start <= self.L and any(k[0] == "a" and k[1] == start - 1 for k in ov):
+            A[start - 1] = self._with(A[start - 1], ov, "a", start - 1)
+        for N in range(start - 1, self.L):
             prev = A[N].data
             w = W[N].data
             z = Mat([[mpmath.fsum(w[r][k] * prev[k][s] for k in range(len(prev))) for s in range(self.n)]
@@ -88,9 +104,6 @@ class Model:
             a = self._with(z.map(f), ov, "a", N + 1)
             Z.append(z)
             A.append(a)
-        if len(self._cache) > 20000:
-            self._cache.clear()
-        self._cache[key] = (Z, A, W)
         return Z, A, W
 
     @staticmethod
@@ -116,17 +129,29 @@ class Model:
                            for s in range(self.n)) / self.n
 
     # -------------------------------------------------------------- ground truth
-    def truth(self) -> list[Mat]:
-        """grad_W[N] = d Lambda / d W_N by ``derive.ground_truth_at`` (sympy.diff) at the exact point."""
-        if self._truth is None:
+    def truth_entries(self, keys) -> dict:
+        """{(N, r, c): d Lambda / d W_N[r, c]} by ``derive.ground_truth_at`` (sympy.diff) at the exact point,
+        fetched lazily (only what an equation asks for) and cached."""
+        missing = [k for k in keys if k not in self._truth]
+        for N in sorted({k[0] for k in missing}):  # small matrices are fetched whole, in one call
+            if self.sizes[N] * self.sizes[N + 1] <= 400:
+                missing += [(N, r, c) for r in range(self.sizes[N + 1]) for c in range(self.sizes[N])
+                            if (N, r, c) not in self._truth and (N, r, c) not in missing]
+        if missing:
             try:
                 from derive.evaluate import ground_truth_at
             except ImportError:  # pragma: no cover - older derive layout
                 from derive import ground_truth_at
-            values = ground_truth_at(self.sizes, self.Wf, self.Xf, self.Yf, entries=None,
+            values = ground_truth_at(self.sizes, self.Wf, self.Xf, self.Yf, entries=missing,
                                      activation=self.activation, cost=self.cost_name, dps=DPS - 5,
                                      output_activation=self.output_activation)
             with mpmath.workdps(DPS):
-                self._truth = [Mat([[mpmath.mpf(values[(N, r, c)]) for c in range(self.sizes[N])]
-                                    for r in range(self.sizes[N + 1])]) for N in range(self.L)]
-        return self._truth
+                for key in missing:
+                    self._truth[key] = mpmath.mpf(values[key])
+        return {k: self._truth[k] for k in keys}
+
+    def truth_matrix(self, N: int) -> Mat:
+        """grad_W[N], the whole gradient matrix of W_N (eq 34/51: {}_N nabla)."""
+        keys = [(N, r, c) for r in range(self.sizes[N + 1]) for c in range(self.sizes[N])]
+        values = self.truth_entries(keys)
+        return Mat([[values[(N, r, c)] for c in range(self.sizes[N])] for r in range(self.sizes[N + 1])])

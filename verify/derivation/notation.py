@@ -172,7 +172,7 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
                              is_free_index(sym.pre[0], ctx))
         if ctx.overrides:
             raise Unsupported("the gradient inside a derivative", sym.pos)
-        value = ctx.model.truth()[layer]
+        value = ctx.model.truth_matrix(layer)
         return transpose_of(value) if sym.sup and is_T(sym.sup[-1]) else value
 
     def _network(self, sym, ctx):
@@ -343,6 +343,43 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
             return index_value(rng.right, ctx)
         raise Unsupported("expected a layer such as L3, LE or L(N)", rng.pos)
 
+    def family_label(self, fam) -> str:
+        """How a defined family is named in the report: {}_3δ, {}_{out}δ, {}_2D^φ, ..."""
+        kind, key = fam
+        names = {"delta": f"{{}}_{key}δ", "outdelta": "{}_{out}δ", "D": f"{{}}_{key}D^φ",
+                 "theta": f"{{}}_{key}θ", "W": f"{{}}_{key}W"}
+        return names.get(kind, str(key))
+
+    def index_bounds(self, sym, model):
+        """(letter, size) for node letters of ``sym`` when its layer is constant (indices.node_bounds)."""
+        low = sym.name.lower() if len(sym.name) == 1 else sym.name
+        if low not in ("a", "z", "w", "y", "\\delta", "\\theta", "d"):
+            return []
+        if low == "y":
+            layer = model.L
+        elif not sym.pre:
+            return []
+        else:
+            text = flat(sym.pre[0])
+            if text in ("out", "E"):
+                layer = model.L
+            elif text and text.isdigit():
+                layer = int(text)
+            else:
+                return []
+        sup = [x for x in sym.sup if not is_T(x) and not is_phi(x)]
+        out = []
+        if low == "w":
+            if 0 <= layer < model.L:
+                out += [(flat(x), model.sizes[layer + 1]) for x in sup if _letter(x)]
+                out += [(flat(x), model.sizes[layer]) for x in sym.sub[:1] if _letter(x)]
+            return out
+        if 0 <= layer <= model.L:
+            out += [(flat(x), model.sizes[layer]) for x in sup if _letter(x)]
+            if len(sym.sub) == 2 and _letter(sym.sub[0]):
+                out.append((flat(sym.sub[0]), model.sizes[layer]))
+        return out
+
     def index_roles(self, sym):
         """(letter, role) for the index letters of ``sym``; role in layer/node/sample."""
         out = []
@@ -365,6 +402,11 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
                 out.extend((x, "node") for x in letters(item))
         return [(x, r) for x, r in out if x not in ("n", "E", "m", "S", "T")]
 
+
+
+def _letter(x) -> bool:
+    text = flat(x)
+    return bool(text) and len(text) == 1 and text.isalpha() and text not in ("n", "S", "T")
 
 
 def make_notation(config):

@@ -185,6 +185,35 @@ class StandardNotation(PaperNotation):
             out["sample_const"] = 1
         return out
 
+    def family_label(self, fam) -> str:
+        kind, key = fam
+        if kind == "delta":
+            return f"δ^({key + self.base})"
+        return super().family_label(fam)
+
+    def index_bounds(self, sym, model):
+        name = sym.name
+        if name in ("x", "y"):
+            layer = 0 if name == "x" else model.L
+        elif name in ("a", "z", "w", "W", "\\delta"):
+            sup = [x for x in sym.sup if not is_T(x)]
+            text = flat(strip(sup[0])) if sup else None
+            if not text or not text.isdigit():
+                return []
+            layer = int(text) - self.base
+        else:
+            return []
+        letters = [ch for ch in (flat(sym.sub[0]) or "") if ch.isalpha()] if len(sym.sub) == 1 else \
+            [flat(x) for x in sym.sub if flat(x) and flat(x).isalpha()]
+        if name in ("w", "W"):
+            if not 1 <= layer <= model.L:
+                return []
+            sizes = [model.sizes[layer], model.sizes[layer - 1]]
+            return [(ch, size) for ch, size in zip(letters, sizes, strict=False)]
+        if not 0 <= layer <= model.L or not letters:
+            return []
+        return [(letters[0], model.sizes[layer])]
+
     def index_roles(self, sym):
         out = []
         if sym.name == "e":
