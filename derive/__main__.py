@@ -64,7 +64,7 @@ def _parser() -> _Parser:
     p.add_argument("--no-color", action="store_true", help="plain text output")
     p.add_argument("--budget", type=float, default=DEFAULT_BUDGET,
                    help=f"refuse sizes whose estimated proof time exceeds this (seconds, {DEFAULT_BUDGET:g})")
-    p.add_argument("--workers", type=int, default=None, help="processes for the proof (default: automatic)")
+    p.add_argument("--workers", type=int, default=None, help="processes for the proof (default 1)")
     return p
 
 

@@ -7,16 +7,16 @@ Route (no simplify, no floating point):
    replaced by a fresh symbol {}_N a_{Sx}^j; an abstract phi'(z) (or relu's Heaviside(z)) by a fresh
    symbol {}_N D^phi_{j,Sx}; for a softmax output every e^{z} by a fresh symbol. Treating these as
    independent variables proves more than needed: the identity then holds whatever their values;
-3. both sides become exact sparse polynomials over QQ (derive/sparse.py; sub-expressions shared between
-   entries are converted once), or, when a 1/a survives (e.g. the abstract phi with log-loss, softmax),
-   fractions p / D with D a product of powers of polynomials, compared over the common denominator
-   (no gcd needed); ``truth - closed`` must be exactly zero.
+3. both sides become exact sparse polynomials over QQ (derive/sparse.py; the atoms are replaced during
+   the conversion, and sub-expressions shared between entries or paths are converted once), or, when
+   a 1/a survives (e.g. the abstract phi with log-loss, softmax), fractions p / D with D a product of
+   powers of polynomials, compared over the common denominator (no gcd needed); ``truth - closed``
+   must be exactly zero.
 A nonzero difference is the residual reported for that layer and entry.
 """
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ import sympy
 from sympy import Matrix
 
 from .closed_form import closed_form, closed_form_bias
-from .cost_model import check_budget, estimate_seconds
+from .cost_model import check_budget
 from .ground_truth import cost_terms, derivative
 from .network import Network, PaperSymbol, _paper_symbol, a_symbol, d_symbol
 from .sparse import FracConverter, NotPolynomial, PolyConverter
@@ -128,20 +128,28 @@ def _generators(net: Network, mapping: dict) -> list[sympy.Symbol]:
     return gens
 
 
-def _apply(expr, mapping: dict):
-    """xreplace the atoms; then any e^{k z} left (softmax: sympy writes e^{-z}, e^{2z}) as (e^{z})^k."""
-    expr = expr.xreplace(mapping)
-    if not expr.has(sympy.exp):
-        return expr
-
-    def power(e):
+def _substitution(mapping: dict):
+    """e -> its atom symbol, e^{k z} -> (e^{z})^k for softmax (sympy writes e^{-z}, e^{2z}), else None."""
+    def substitute(e):
+        atom = mapping.get(e)
+        if atom is not None or not isinstance(e, sympy.exp):
+            return atom
         for sign in (1, -1):
             k, z = sympy.factor_terms(sign * e.args[0]).as_coeff_Mul()
             atom = mapping.get(sympy.exp(z))
             if atom is not None and k.is_Integer:
                 return atom ** (sign * k)
-        return e
-    return expr.replace(lambda e: isinstance(e, sympy.exp), power)
+        return None
+    return substitute
+
+
+def _apply(expr, mapping: dict):
+    """The expression with every atom replaced by its symbol (for display)."""
+    substitute = _substitution(mapping)
+    expr = expr.xreplace(mapping)
+    if not expr.has(sympy.exp):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.exp), lambda e: substitute(e) or e)
 
 
 class _Job:
@@ -151,7 +159,8 @@ class _Job:
         self.net, self.targets = net, targets
         self.mapping = atom_map(net)
         self.gens = _generators(net, self.mapping)
-        self.polys = PolyConverter(self.gens)
+        self.substitute = _substitution(self.mapping)
+        self.polys = PolyConverter(self.gens, self.substitute)
         self.fractions = None
         self.terms = cost_terms(net.cost)
         first = [t for t in self.terms if net.X[0, 0] in t[1]]
@@ -160,8 +169,8 @@ class _Job:
         self.renames = None
 
     def truth(self, w):
-        """d Lambda / d w by sympy.diff of every summand of the cost (eq 19), atoms replaced."""
-        return _apply(derivative(self.net.cost, w, self.terms), self.mapping)
+        """d Lambda / d w by sympy.diff of every summand of the cost (eq 19)."""
+        return derivative(self.net.cost, w, self.terms)
 
     def _sample_renames(self) -> list[dict]:
         """Generator-index permutations taking sample S1's symbols to sample Sx's (x = 2..n)."""
@@ -176,7 +185,7 @@ class _Job:
         those of Sx (the summands of eq 19 differ only by that renaming, which does not involve w)."""
         if self.first_sample is None:
             return conv(self.truth(w))
-        first = conv(_apply(derivative(self.net.cost, w, self.first_sample), self.mapping))
+        first = conv(derivative(self.net.cost, w, self.first_sample))
         self.renames = self.renames if self.renames is not None else self._sample_renames()
         total = first
         for perm in self.renames:
@@ -187,14 +196,14 @@ class _Job:
         k, r, c = item
         t0 = time.perf_counter()
         _, _, symbols, closed_matrix = self.targets[k]
-        guess = _apply(sympy.sympify(closed_matrix[r, c]), self.mapping)
+        guess = sympy.sympify(closed_matrix[r, c])
         try:
             truth = self._converted_truth(self.polys, symbols[r, c], add_polys, rename_poly)
             diff = self.polys.difference(truth, self.polys(guess))
             residual = self.polys.to_expr(diff) if diff else sympy.S.Zero
             rational = False
         except NotPolynomial:
-            fr = self.fractions = self.fractions or FracConverter(self.gens)
+            fr = self.fractions = self.fractions or FracConverter(self.gens, self.substitute)
             try:
                 value = fr.difference(self._converted_truth(fr, symbols[r, c], fr.add, fr.rename), fr(guess))
             except NotPolynomial as exc:
@@ -231,7 +240,8 @@ def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Ma
     ``closed`` defaults to ``closed_form(net)``; pass your own (e.g. a planted bug) to have it checked.
     ``progress(done, total)`` is called after each entry. ``budget`` (seconds) refuses, before any work,
     sizes whose estimated cost exceeds it (ValueError with the estimate and a hint). ``workers``: number
-    of processes (entries are independent); default 1, or 2 when the estimate exceeds 10 s.
+    of processes (entries are independent; default 1: on a shared machine a second process rarely pays,
+    as each one repeats the memoized sympy work).
     ``one_sample``: let sympy differentiate the summands of sample S1 and rename for the other samples
     (n times less differentiation; ``False`` differentiates every summand, same result).
 
@@ -255,8 +265,7 @@ def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Ma
         targets += [(f"b_{N}", N, b, closed_bias[N]) for N, b in enumerate(net.b)]
     job = _Job(net, targets, one_sample)
     items = [(k, r, c) for k, t in enumerate(targets) for r in range(t[2].rows) for c in range(t[2].cols)]
-    if workers is None:
-        workers = 2 if estimate_seconds(net.sizes, net.n) > 10 and (os.cpu_count() or 1) > 1 else 1
+    workers = 1 if workers is None else workers
     outcomes = []
     if workers > 1:
         _JOB = job

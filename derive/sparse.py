@@ -62,17 +62,21 @@ def add(p: dict, q: dict) -> dict:
 class PolyConverter:
     """sympy expression (Add/Mul/integer Pow of generators and rationals) -> sparse polynomial, memoized."""
 
-    def __init__(self, gens):
+    def __init__(self, gens, substitute=None):
         self.gens = list(gens)
         self.index = {g: i for i, g in enumerate(self.gens)}
         self.memo: dict = {}
+        self.substitute = substitute  # e -> replacement expression or None (atoms -> symbols)
 
     def __call__(self, e) -> dict:
         try:
             return self.memo[e]
         except KeyError:
             pass
-        if e.is_Symbol:
+        new = self.substitute(e) if self.substitute else None
+        if new is not None:
+            out = self(new)
+        elif e.is_Symbol:
             if e not in self.index:
                 raise NotPolynomial(f"unexpected symbol {e}")
             out = {(self.index[e],): 1}
@@ -119,8 +123,9 @@ class FracConverter:
     gcd: p1/D1 - p2/D2 is zero iff p1 (D/D1) - p2 (D/D2) is the zero polynomial, D = lcm of the products.
     Exact and complete for rational functions (e.g. 1/a and 1/(1 - a) from the derivative of log)."""
 
-    def __init__(self, gens):
-        self.polys = PolyConverter(gens)
+    def __init__(self, gens, substitute=None):
+        self.polys = PolyConverter(gens, substitute)
+        self.substitute = substitute
         self.bases: list[dict] = []
         self.base_ids: dict = {}
         self.memo: dict = {}
@@ -150,7 +155,10 @@ class FracConverter:
             return self.memo[e]
         except KeyError:
             pass
-        if e.is_Add:
+        new = self.substitute(e) if self.substitute else None
+        if new is not None:
+            out = self(new)
+        elif e.is_Add:
             out = ({}, {})
             for arg in e.args:
                 out = self._add(out, self(arg))
