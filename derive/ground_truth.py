@@ -3,8 +3,8 @@
 No chain rule is written by hand here: sympy differentiates the cost expression built by
 ``build_network``. The cost is a sum over samples and output nodes (eq 19); differentiation is linear,
 so we let ``sympy.diff`` differentiate each summand and add the results (exactly what sympy's own
-``Add._eval_derivative`` does, but about ten times faster because sympy's canonicalisation walk then runs
-over small trees instead of the whole cost).
+``Add._eval_derivative`` does); summands in which the weight does not occur (their free symbols are
+computed once) are skipped instead of being walked for every weight.
 """
 from __future__ import annotations
 
