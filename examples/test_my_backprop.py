@@ -1,6 +1,7 @@
 """How a user tests a backprop implementation with verify (the pytest plugin ships with the package)."""
 
 import pytest
+from bias_backprop import backprop as bias_backprop
 from buggy_backprop import backprop as buggy_backprop
 from mse_784_30_10 import backprop as mse_backprop
 from my_backprop import backprop
@@ -15,6 +16,11 @@ def test_my_backprop_matches_sympy(backprop_check):
 
 def test_mse_network_of_seed_003(backprop_check):
     backprop_check(mse_backprop, cost="mse", sizes=(784, 30, 10), batch=5, sample=60)
+
+
+def test_backprop_with_biases(backprop_check):
+    result = backprop_check(bias_backprop, bias=True)
+    assert all(any(m.param == "b" for m in r.matrices) for r in result.reports)
 
 
 def test_the_bug_is_found_and_named():

@@ -98,10 +98,10 @@ def _output_delta(kind, Z_L, A_L, Y, activation, cost, output_activation):
 
 
 def model_gradients(model: BugModel | None, weights, X, Y, *, activation="sigmoid", cost="logloss",
-                    output_activation=None) -> list[np.ndarray]:
+                    output_activation=None, biases=None) -> list[np.ndarray]:
     """grad_W[N] of the EBP with the model's bug (``None``: the correct EBP), float64."""
     model = model or BugModel("correct", "correct", "correct")
-    Z, A = forward(weights, X, activation, cost, output_activation)
+    Z, A = forward(weights, X, activation, cost, output_activation, biases)
     L, n = len(weights), X.shape[1]
     D = [None] + [d_activation(activation, Z[N]) for N in range(1, L)]
     out_name = output_activation or activation

@@ -27,6 +27,7 @@ class Case:
     seed: int = 0
     activation: str = "sigmoid"
     cost: str = "logloss"
+    bias: bool = False
 
     @property
     def L(self) -> int:
@@ -47,6 +48,13 @@ class Case:
         else:
             Y = rng.uniform(0.05, 0.95, size=(m_L, self.n))
         return weights, X, Y
+
+    def biases(self):
+        """b_N ~ N(0, 0.5^2), shape (m_{N+1}, 1), when the case has biases; else None."""
+        if not self.bias:
+            return None
+        rng = np.random.default_rng([self.seed, 1])
+        return [rng.normal(0.0, 0.5, size=(m_out, 1)) for m_out, _ in self.shapes]
 
     def as_dict(self) -> dict:
         return {**asdict(self), "sizes": list(self.sizes)}
@@ -75,14 +83,15 @@ def _random_sizes(rng: np.random.Generator, depth: int, low: int, high: int) -> 
     return tuple(sizes)
 
 
-def main_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss") -> list[Case]:
+def main_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss",
+               bias: bool = False) -> list[Case]:
     """The reference case and one seeded random network per depth 1..6 (non-square, n = 1 and n > 1)."""
     rng = np.random.default_rng(seed)
-    cases = [Case("reference", REFERENCE_SIZES, REFERENCE_N, seed, activation, cost)]
+    cases = [Case("reference", REFERENCE_SIZES, REFERENCE_N, seed, activation, cost, bias)]
     for depth in range(1, 7):
         sizes = _random_sizes(rng, depth, 2, 5 if depth < 5 else 4)
         n = 1 if depth % 2 else int(rng.integers(2, 5))
-        cases.append(Case(f"depth {depth}", sizes, n, seed + depth, activation, cost))
+        cases.append(Case(f"depth {depth}", sizes, n, seed + depth, activation, cost, bias))
     return cases
 
 
@@ -105,13 +114,13 @@ def adversarial_sizes(rng: np.random.Generator, depth: int, low: int = 2, high: 
 
 
 def impl_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", sizes=None,
-               batch: int | None = None) -> list[Case]:
+               batch: int | None = None, bias: bool = False) -> list[Case]:
     """Cases for a user's implementation: the reference and the adversarial sizes, or the user's own."""
     if sizes is not None:
-        return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, activation, cost)]
+        return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, activation, cost, bias)]
     rng = np.random.default_rng(seed)
-    cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, activation, cost)]
+    cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, activation, cost, bias)]
     for k, (depth, n) in enumerate(ADVERSARIAL, start=1):
         sizes = adversarial_sizes(rng, depth, tail_budget=max(24, 400 // n))
-        cases.append(Case(f"adversarial {k}", sizes, batch or n, seed + k, activation, cost))
+        cases.append(Case(f"adversarial {k}", sizes, batch or n, seed + k, activation, cost, bias))
     return cases

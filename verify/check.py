@@ -74,19 +74,22 @@ def _name(fn) -> str:
 def check_implementation(fn, *, sizes=None, batch: int | None = None, activation: str = "sigmoid",
                          cost: str = "logloss", truth: str = "symbolic", seed: int = 0,
                          sample: int | None = None, cases: list[Case] | None = None, oracles=(),
-                         progress=None, name: str | None = None) -> CheckResult:
+                         progress=None, name: str | None = None, bias: bool = False) -> CheckResult:
     """Run ``fn(weights, X, Y)`` on the reference case and adversarial sizes (or ``sizes``/``cases``).
 
     Returns a :class:`CheckResult`; prints nothing. ``progress(done, total, label)`` is called per case.
+    bias=True: the signature with biases, ``fn(weights, X, Y, biases) -> (grad_W, grad_b)`` with b_N of
+    shape (m_{N+1}, 1); grad_b[N] may be (m_{N+1}, 1) or flat.
     """
     start = time.perf_counter()
-    cases = cases or impl_cases(seed, activation, cost, sizes, batch)
+    cases = cases or impl_cases(seed, activation, cost, sizes, batch, bias)
     result = CheckResult(name or _name(fn))
     for k, case in enumerate(cases):
         if progress:
             progress(k, len(cases), case.label)
         weights, X, Y = case.data()
-        report = compare(fn, weights, X, Y, activation=case.activation, cost=case.cost, truth=truth,
+        report = compare(fn, weights, X, Y, biases=case.biases(), activation=case.activation,
+                         cost=case.cost, truth=truth,
                          sample=sample, seed=case.seed, oracles=oracles, label=case.label)
         result.reports.append(report)
     result.diagnosis = combine([(r.diagnosis, len(r.sizes) - 1) for r in result.reports])

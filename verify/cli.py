@@ -54,6 +54,8 @@ def _network(parser, costs=tuple(COSTS)) -> None:
     parser.add_argument("--cost", choices=costs, default="logloss")
     parser.add_argument("--truth", choices=sorted(TRUTHS), default="symbolic",
                         help="expected values: sympy.diff via derive (default) or the complex step")
+    parser.add_argument("--biases", action="store_true", help="networks with biases b_N; impl then calls "
+                        "backprop(weights, X, Y, biases) -> (grad_W, grad_b)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +118,7 @@ def main(argv=None) -> int:
     out = report.make_console(no_color=args.no_color)
     err = report.make_console(no_color=args.no_color, file=sys.stderr)
     bar, progress = _progress(err, not args.json and err.is_terminal)
-    options = {"activation": args.activation, "cost": args.cost, "truth": args.truth}
+    options = {"activation": args.activation, "cost": args.cost, "truth": args.truth, "bias": args.biases}
     try:
         if bar:
             bar.start()

@@ -15,7 +15,7 @@ import mpmath
 import numpy as np
 
 from .functions import forward
-from .impl import Problem, call_user, validate_gradients
+from .impl import call_user, validate_gradients, validate_with_biases
 from .oracles import ORACLES
 from .sampling import select_entries
 from .tolerances import Tolerance, tolerance_for
@@ -39,10 +39,11 @@ class EntryCheck:
     ok: bool
     oracles: dict = field(default_factory=dict)
     kink: bool = False  # disagrees, but a ReLU pre-activation on its path sits at 0: not a failure
+    param: str = "W"    # "W": W_N[r, c]; "b": the bias b_N[r] (c = 0)
 
     @property
-    def key(self) -> tuple[int, int, int]:
-        return (self.N, self.r, self.c)
+    def key(self) -> tuple:
+        return ("b", self.N, self.r) if self.param == "b" else (self.N, self.r, self.c)
 
     @property
     def i(self) -> int:
@@ -71,6 +72,7 @@ class MatrixCheck:
     ok: bool
     oracle_rel: dict = field(default_factory=dict)
     kinks: int = 0
+    param: str = "W"
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -106,6 +108,8 @@ class Report:
 
     @property
     def total(self) -> int:
+        if self.matrices:
+            return sum(m.total for m in self.matrices)
         return sum(int(np.prod(s)) for s in zip(self.sizes[1:], self.sizes[:-1], strict=True))
 
     def worst(self, k: int = 5) -> list[EntryCheck]:
@@ -130,7 +134,7 @@ def _finite(x: float) -> float:
 
 def entry_check(key, expected, got: float, tol: Tolerance, dtype, oracles=None) -> EntryCheck:
     """Compare one value against the truth (mpmath or float); errors are computed before rounding."""
-    N, r, c = key
+    param, (N, r, c) = ("b", (key[1], key[2], 0)) if key[0] == "b" else ("W", key)
     with mpmath.workdps(40):  # the subtraction must not round the 30-digit truth to 53 bits
         diff = mpmath.mpf(float(got)) - mpmath.mpf(expected)
     abs_err = float(abs(diff)) if np.isfinite(got) else float("inf")
@@ -139,7 +143,7 @@ def entry_check(key, expected, got: float, tol: Tolerance, dtype, oracles=None) 
     ulp = float(np.spacing(np.abs(np.asarray(exp_f, dtype=dtype))))
     ulps = abs_err / ulp if ulp > 0 else float("inf")
     return EntryCheck(N, r, c, exp_f, float(got), abs_err, rel_err, ulps, tol.allows(abs_err, exp_f),
-                      dict(oracles or {}))
+                      dict(oracles or {}), param=param)
 
 
 def _relative(value: float, expected) -> float:
@@ -149,85 +153,117 @@ def _relative(value: float, expected) -> float:
     return err / exp_f if exp_f else (0.0 if err == 0 else float("inf"))
 
 
-def _matrix(N, shape, entries: list[EntryCheck], oracle_rel) -> MatrixCheck:
+def _matrix(N, shape, entries: list[EntryCheck], oracle_rel, param: str = "W") -> MatrixCheck:
     total = int(shape[0] * shape[1])
-    if not entries:
-        return MatrixCheck(N, tuple(shape), total, 0, 0.0, 0.0, 0.0, None, True, oracle_rel)
+    if not entries:  # nothing comparable: the gradient is missing or misshapen
+        nan = float("nan")
+        return MatrixCheck(N, tuple(shape), total, 0, nan, nan, nan, None, False, oracle_rel, 0, param)
     worst = max(entries, key=lambda e: (not e.ok, _finite(e.rel_err), e.abs_err))
     return MatrixCheck(N, tuple(shape), total, len(entries), max(e.abs_err for e in entries),
                        max(e.rel_err for e in entries), max(e.ulps for e in entries), worst,
-                       all(e.ok for e in entries), oracle_rel, sum(e.kink for e in entries))
+                       all(e.ok for e in entries), oracle_rel, sum(e.kink for e in entries), param)
 
 
-def _kinks(weights, X, activation, cost, output_activation, tol: Tolerance):
+def _kinks(weights, X, activation, cost, output_activation, biases, tol: Tolerance):
     """For ReLU networks: key (N, r, c) -> True when a pre-activation on the paths from W_N[r, c] to the
     cost is within rounding of 0 (|z| <= rtol * sum |w a|), where phi' is undefined (issue 8)."""
     if "relu" not in (activation, output_activation):
         return None
-    Z, A = forward(weights, X, activation, cost, output_activation)
+    Z, A = forward(weights, X, activation, cost, output_activation, biases)
     near = [None] + [np.abs(Z[M]) <= tol.rtol * (np.abs(weights[M - 1]) @ np.abs(A[M - 1]))
                      for M in range(1, len(Z))]
     above = [any(near[M].any() for M in range(N + 2, len(Z))) for N in range(len(weights))]
-    return lambda key: bool(above[key[0]] or near[key[0] + 1][key[1]].any())
+    def at(key):
+        N, r = (key[1], key[2]) if key[0] == "b" else (key[0], key[1])
+        return bool(above[N] or near[N + 1][r].any())
+
+    return at
 
 
-def compare(got, weights, X, Y, *, activation: str = "sigmoid", cost: str = "logloss",
+def _groups(weights, biases) -> list[tuple[str, int, tuple]]:
+    """(param, N, shape) of every weight matrix W_N, then of every bias vector b_N when biases are on."""
+    groups = [("W", N, W.shape) for N, W in enumerate(weights)]
+    return groups + ([("b", N, (W.shape[0], 1)) for N, W in enumerate(weights)] if biases is not None else [])
+
+
+def _in_group(key, param: str, N: int) -> bool:
+    return key[0] == "b" and param == "b" and key[1] == N if key[0] == "b" else param == "W" and key[0] == N
+
+
+def _got(got, weights, X, Y, biases):
+    """(arrays by param, problems): call the function if ``got`` is one, then check what it returned."""
+    shapes = [W.shape for W in weights]
+    result = got
+    if callable(got):
+        result, problem = call_user(got, weights, X, Y, biases)
+        if problem:
+            return {}, [problem]
+    if biases is None:
+        arrays, problems = validate_gradients(result, shapes)
+        return ({"W": arrays} if arrays is not None else {}), problems
+    grad_W, grad_b, problems = validate_with_biases(result, shapes)
+    return {k: v for k, v in (("W", grad_W), ("b", grad_b)) if v is not None}, problems
+
+
+def compare(got, weights, X, Y, *, biases=None, activation: str = "sigmoid", cost: str = "logloss",
             output_activation: str | None = None, entries=None, sample: int | None = None, seed: int = 0,
             truth: str = "symbolic", oracles=("complex-step", "central-diff"),
-            tolerance: Tolerance | None = None,
-            label: str = "", diagnose: bool = True) -> Report:
+            tolerance: Tolerance | None = None, label: str = "", diagnose: bool = True) -> Report:
     """Compare gradients with the truth at (weights, X, Y); returns a :class:`Report`, prints nothing.
 
     got: a list of grad_W[N] arrays, or a function ``backprop(weights, X, Y)`` to call (its exceptions,
-    wrong return types and shapes become ``Report.problems``). entries: keys (N, r, c) to check; default
-    every entry, or a seeded sample of about ``sample`` entries (corners included). truth: "symbolic"
-    (sympy via derive) or "complex-step". oracles: extra numeric columns, each judged against the truth.
+    wrong return types and shapes become ``Report.problems``). With ``biases`` (list of b_N, (m_{N+1}, 1))
+    got is (grad_W, grad_b), the function is called as ``backprop(weights, X, Y, biases)``.
+    entries: keys (N, r, c) to check (and ("b", N, r) for biases); default every entry, or a seeded sample
+    of about ``sample`` weights (corners included, every bias). truth: "symbolic" (sympy via derive) or
+    "complex-step". oracles: extra numeric columns, each judged against the truth.
     """
     start = time.perf_counter()
     weights = [np.asarray(W, dtype=float) for W in weights]
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    if biases is not None:
+        biases = [np.asarray(b, dtype=float).reshape(-1, 1) for b in biases]
     shapes = [W.shape for W in weights]
     sizes = (X.shape[0], *(s[0] for s in shapes))
-    options = {"activation": activation, "cost": cost, "output_activation": output_activation}
+    options = {"activation": activation, "cost": cost, "output_activation": output_activation,
+               "biases": biases}
     report = Report(label, sizes, X.shape[1], activation, cost, truth, tolerance or tolerance_for(float))
-    problems: list[Problem] = []
-    if callable(got):
-        result, problem = call_user(got, weights, X, Y)
-        problems = [problem] if problem else []
-        arrays = None
-    else:
-        result = got
-    if not problems:
-        arrays, problems = validate_gradients(result, shapes)
-    report.problems = problems
-    if arrays is not None and tolerance is None:
-        report.tolerance = tolerance_for(np.result_type(*arrays) if arrays else float)
+    arrays, report.problems = _got(got, weights, X, Y, biases)
+    if arrays and tolerance is None:
+        report.tolerance = tolerance_for(np.result_type(*[a for v in arrays.values() for a in v]))
     if entries is None:
         entries = select_entries(shapes, sample, np.random.default_rng(seed))
+        if biases is not None:
+            entries += [("b", N, r) for N, s in enumerate(shapes) for r in range(s[0])]
     expected = truth_values(truth, weights, X, Y, entries, **options)
     oracle_values = {name: ORACLES[name](weights, X, Y, entries, **options) for name in oracles}
-    shape_ok = arrays is not None and len(arrays) == len(shapes)
-    at_kink = _kinks(weights, X, activation, cost, output_activation, report.tolerance)
-    for N, shape in enumerate(shapes):
-        keys = [k for k in entries if k[0] == N]
+    at_kink = _kinks(weights, X, activation, cost, output_activation, biases, report.tolerance)
+    for param, N, shape in _groups(weights, biases):
+        keys = [k for k in entries if _in_group(k, param, N)]
         rel = {name: max((_relative(v[k], expected[k]) for k in keys), default=0.0)
                for name, v in oracle_values.items()}
+        mine = arrays.get(param)
         checks = []
-        if shape_ok and arrays[N].shape == shape:
-            dtype = arrays[N].dtype
-            checks = [entry_check(k, expected[k], arrays[N][k[1], k[2]], report.tolerance, dtype,
+        if mine is not None and len(mine) == len(shapes) and mine[N].shape == shape:
+            checks = [entry_check(k, expected[k], mine[N][k[-2:]] if param == "W" else mine[N][k[2], 0],
+                                  report.tolerance, mine[N].dtype,
                                   {name: v[k] for name, v in oracle_values.items()}) for k in keys]
         if at_kink is not None:
             checks = [replace(e, ok=True, kink=True) if not e.ok and at_kink(e.key) else e for e in checks]
-        report.matrices.append(_matrix(N, shape, checks, rel))
-        if not checks:
-            report.matrices[-1] = MatrixCheck(N, shape, int(np.prod(shape)), 0, float("nan"), float("nan"),
-                                              float("nan"), None, problems == [], rel)
+        report.matrices.append(_matrix(N, shape, checks, rel, param))
         report.entries.extend(checks)
-    if diagnose and not report.ok and arrays is not None:
+    if diagnose and not report.ok and arrays.get("W") is not None:
         from .diagnose import diagnose as run_diagnosis
 
-        report.diagnosis = run_diagnosis(arrays, weights, X, Y, tolerance=report.tolerance,
-                                         expected={k: float(v) for k, v in expected.items()}, **options)
+        report.diagnosis = run_diagnosis(arrays["W"], weights, X, Y, tolerance=report.tolerance,
+                                         expected={k: float(v) for k, v in expected.items() if k[0] != "b"},
+                                         **options)
+        b_keys = [[("b", N, r) for r in range(s[0])] for N, s in enumerate(shapes)]
+        if (report.diagnosis is None and arrays.get("b") is not None and len(arrays["b"]) == len(shapes)
+                and all(k in expected for keys in b_keys for k in keys)):
+            from .diagnose import diagnose_biases
+
+            exp_b = [np.array([[float(expected[k])] for k in keys]) for keys in b_keys]
+            report.diagnosis = diagnose_biases(arrays["b"], exp_b, X.shape[1], report.tolerance)
     report.seconds = time.perf_counter() - start
     return report

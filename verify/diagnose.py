@@ -21,7 +21,7 @@ from .bugmodels import MODELS, model_gradients
 from .oracles import complex_step, full_gradient
 from .tolerances import Tolerance, tolerance_for
 
-__all__ = ["Diagnosis", "combine", "diagnose"]
+__all__ = ["Diagnosis", "combine", "diagnose", "diagnose_biases"]
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,8 @@ def _value_diagnosis(got, exp, weights, X, Y, tol, options) -> Diagnosis | None:
 
 
 def diagnose(got, weights, X, Y, *, activation="sigmoid", cost="logloss", output_activation=None,
-             tolerance: Tolerance | None = None, expected: dict | None = None) -> Diagnosis | None:
+             biases=None, tolerance: Tolerance | None = None,
+             expected: dict | None = None) -> Diagnosis | None:
     """The likely bug behind ``got`` (list of arrays), or None when every matrix agrees.
 
     expected: truth values {(N, r, c): float}; used when it covers every entry, otherwise the full
@@ -188,12 +189,13 @@ def diagnose(got, weights, X, Y, *, activation="sigmoid", cost="logloss", output
     X, Y = np.asarray(X, float), np.asarray(Y, float)
     got = [np.asarray(g) for g in got]
     tol = tolerance or tolerance_for(np.result_type(*got) if got else float)
-    options = {"activation": activation, "cost": cost, "output_activation": output_activation}
+    options = {"activation": activation, "cost": cost, "output_activation": output_activation,
+               "biases": biases}
     total = sum(W.size for W in weights)
     if expected is not None and len(expected) == total:
         exp = [np.zeros(W.shape) for W in weights]
-        for (N, r, c), v in expected.items():
-            exp[N][r, c] = v
+        for key, v in expected.items():
+            exp[key[0]][key[1], key[2]] = v
     else:
         exp = full_gradient(complex_step, weights, X, Y, **options)
     broken = [N for N, g in enumerate(got) if g.dtype.kind in "fc" and not np.all(np.isfinite(g))]
@@ -205,6 +207,22 @@ def diagnose(got, weights, X, Y, *, activation="sigmoid", cost="logloss", output
     if shaped is not None:
         return shaped
     return _value_diagnosis([g.astype(float) for g in got], exp, weights, X, Y, tol, options)
+
+
+def diagnose_biases(got_b, exp_b, n: int, tol: Tolerance) -> Diagnosis | None:
+    """grad_b[N] (eq 93's analogue: (1/n) sum_s delta_{N+1}) against the expected bias gradients."""
+    bad = _bad_layers(got_b, exp_b, tol)
+    if not bad:
+        return None
+    fits = [_fit(got_b[N], exp_b[N]) for N in bad]
+    c = fits[0][0]
+    if all(r < tol.match and np.isclose(f, c, rtol=1e-6) for f, r in fits):
+        named = _factor_name(c, n)
+        title = named[1] if named else f"off by a constant factor {c:.6g}"
+        ratios = [f"grad_b[{N}]: got / expected = {f:.6g}" for N, (f, _) in zip(bad, fits, strict=True)]
+        return Diagnosis(named[0] if named else "factor", f"grad_b {title}", ratios, tuple(bad))
+    return Diagnosis("unknown", f"bias gradients wrong in {len(bad)} of {len(got_b)} layers (the weight "
+                     "gradients agree)", [], tuple(bad))
 
 
 _GENERIC = ("unknown", "only_last_layer", "wrong_shape")

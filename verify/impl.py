@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Problem", "UserCodeError", "call_user", "load_function", "validate_gradients"]
+__all__ = ["Problem", "UserCodeError", "call_user", "load_function", "validate_gradients",
+           "validate_with_biases"]
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,15 @@ def call_user(fn, weights, X, Y, biases=None):
     except Exception as exc:  # the user's bug, reported as data
         where = user_frames(exc, filename)
         name = getattr(fn, "__name__", repr(fn))
-        return None, Problem("exception", f"{name} raised {type(exc).__name__}: {exc}", where.strip("\n"))
+        hint = ""
+        if isinstance(exc, TypeError) and not where:  # the call itself failed: a signature mismatch
+            hint = (" (a function with biases needs --biases / bias=True)" if biases is None else
+                    " (biases are on: the signature is backprop(weights, X, Y, biases))")
+        return None, Problem("exception", f"{name} raised {type(exc).__name__}: {exc}{hint}",
+                             where.strip("\n"))
 
 
-def validate_gradients(result, shapes) -> tuple[list[np.ndarray] | None, list[Problem]]:
+def validate_gradients(result, shapes, name: str = "W") -> tuple[list[np.ndarray] | None, list[Problem]]:
     """Check the return value: a list/tuple of len(shapes) real arrays with the weights' shapes.
 
     Returns (arrays, problems). Arrays are returned whenever the count is right so that a diagnosis
@@ -135,12 +141,28 @@ def validate_gradients(result, shapes) -> tuple[list[np.ndarray] | None, list[Pr
     problems = []
     for N, (g, shape) in enumerate(zip(arrays, shapes, strict=True)):
         if g.shape != tuple(shape):
-            problems.append(Problem("shape", f"grad_W[{N}] has shape {g.shape}; W_{N} has shape "
-                                             f"{tuple(shape)} (m_{N + 1}, m_{N})", layer=N))
+            problems.append(Problem("shape", f"grad_{name}[{N}] has shape {g.shape}; {name}_{N} has shape "
+                                             f"{tuple(shape)}", layer=N))
         elif not np.all(np.isfinite(g)):
             bad = int(np.sum(~np.isfinite(g)))
-            problems.append(Problem("nonfinite", f"grad_W[{N}] has {bad} NaN/inf entries", layer=N))
+            problems.append(Problem("nonfinite", f"grad_{name}[{N}] has {bad} NaN/inf entries", layer=N))
     return arrays, problems
+
+
+def validate_with_biases(result, shapes):
+    """The return value of ``backprop(weights, X, Y, biases)``: a pair (grad_W, grad_b); grad_b[N] may be
+    shaped (m_{N+1}, 1) like b_N or flat (m_{N+1},). Returns (grad_W arrays, grad_b arrays, problems)."""
+    L = len(shapes)
+    if not (isinstance(result, list | tuple) and len(result) == 2) or isinstance(result[0], np.ndarray):
+        what = f"a list of {len(result)} items" if isinstance(result, list | tuple) else type(result).__name__
+        return None, None, [Problem("type", f"returned {what}; with biases the function must return "
+                                            f"(grad_W, grad_b), two lists of {L} arrays")]
+    grad_W, problems = validate_gradients(result[0], shapes, "W")
+    flat = result[1]
+    if isinstance(flat, list | tuple):
+        flat = [np.reshape(g, (-1, 1)) if isinstance(g, np.ndarray) and g.ndim == 1 else g for g in flat]
+    grad_b, more = validate_gradients(flat, [(s[0], 1) for s in shapes], "b")
+    return grad_W, grad_b, problems + more
 
 
 def _as_arrays(result) -> list[np.ndarray] | None:

@@ -49,26 +49,28 @@ def engine_report(case: Case, *, truth: str = "symbolic", sample: int | None = N
     """numeric.gradients (float64) on ``case`` against the truth; the engine's errors become problems."""
     gradients = api("numeric", "gradients")
     weights, X, Y = case.data()
+    biases = case.biases()
     try:
-        got = gradients(weights, X, Y, activation=case.activation, cost=case.cost)
+        got = gradients(weights, X, Y, activation=case.activation, cost=case.cost, biases=biases)
     except Exception as exc:  # an engine bug is a finding, not a crash of the checker
         got = None
         problem = Problem("exception", f"numeric.gradients raised {type(exc).__name__}: {exc}")
     if got is None:
-        report = compare([], weights, X, Y, activation=case.activation, cost=case.cost, truth=truth,
+        report = compare([], weights, X, Y, biases=biases, activation=case.activation, cost=case.cost,
+                         truth=truth,
                          sample=sample, seed=case.seed, oracles=oracles, label=case.label, diagnose=False)
         report.problems = [problem]
         return report
-    return compare(got, weights, X, Y, activation=case.activation, cost=case.cost, truth=truth,
+    return compare(got, weights, X, Y, biases=biases, activation=case.activation, cost=case.cost, truth=truth,
                    sample=sample, seed=case.seed, oracles=oracles, label=case.label)
 
 
 def main_job(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", truth: str = "symbolic",
-             prove: bool = True, progress=None) -> CheckResult:
+             prove: bool = True, progress=None, bias: bool = False) -> CheckResult:
     """The proof of the reference case, then the engine against sympy on the main cases."""
     start = time.perf_counter()
     result = CheckResult("numeric.gradients")
-    cases = main_cases(seed, activation, cost)
+    cases = main_cases(seed, activation, cost, bias)
     steps = len(cases) + int(prove)
     if prove:
         if progress:
@@ -83,10 +85,10 @@ def main_job(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", 
 
 
 def sizes_job(sizes, batch: int = 10, sample: int | None = 300, seed: int = 0, activation: str = "sigmoid",
-              cost: str = "logloss", truth: str = "symbolic") -> CheckResult:
+              cost: str = "logloss", truth: str = "symbolic", bias: bool = False) -> CheckResult:
     """The engine on one network of any size, ``sample`` entries from every layer (corners included)."""
     start = time.perf_counter()
-    case = Case("network", tuple(sizes), batch, seed, activation, cost)
+    case = Case("network", tuple(sizes), batch, seed, activation, cost, bias)
     result = CheckResult("numeric.gradients")
     result.reports.append(engine_report(case, truth=truth, sample=sample))
     result.seconds = time.perf_counter() - start

@@ -74,12 +74,17 @@ def matrix_table(report, oracles=("complex-step", "central-diff")) -> Table:
         t.add_column(ORACLE_HEAD.get(o, o), justify="right", no_wrap=True)
     t.add_column("status", no_wrap=True)
     for m in report.matrices:
-        worst = "-" if m.worst is None else f"({m.N},{m.worst.i},{m.worst.j})"
-        row = [f"W{m.N} {m.shape[0]}x{m.shape[1]}", f"{m.checked}/{m.total}", fmt_err(m.max_abs),
+        worst = "-" if m.worst is None else _where(m.worst)
+        row = [f"{m.param}{m.N} {m.shape[0]}x{m.shape[1]}", f"{m.checked}/{m.total}", fmt_err(m.max_abs),
                fmt_err(m.max_rel), fmt_ulps(m.max_ulps), worst]
         row += [fmt_err(m.oracle_rel.get(o)) for o in shown]
         t.add_row(*row, Text("kink", style="yellow") if m.ok and m.kinks else status_text(m.ok))
     return t
+
+
+def _where(e) -> str:
+    """(N,i,j) of a weight; (N,j) of a bias b_N (target node j on L(N+1))."""
+    return f"b({e.N},{e.j})" if e.param == "b" else f"({e.N},{e.i},{e.j})"
 
 
 def worst_table(report, k: int = 5) -> Group:
@@ -87,13 +92,15 @@ def worst_table(report, k: int = 5) -> Group:
     sizes = "-".join(map(str, report.sizes))
     heading = Text(f"worst entries of {report.label} (sizes {sizes}, n={report.n}):")
     t = _table(None)
+    t.add_column("", no_wrap=True)
     for name in ("N", "i", "j"):
         t.add_column(name, justify="right", no_wrap=True)
     t.add_column("expected", justify="right", no_wrap=True)
     t.add_column("got", justify="right", no_wrap=True)
     t.add_column("rel err", justify="right", no_wrap=True)
     for e in report.worst(k):
-        t.add_row(str(e.N), str(e.i), str(e.j), fmt_val(e.expected), fmt_val(e.got),
+        t.add_row(e.param, str(e.N), "-" if e.param == "b" else str(e.i), str(e.j), fmt_val(e.expected),
+                  fmt_val(e.got),
                   Text(fmt_err(e.rel_err), style="" if e.ok else "red"))
     return Group(heading, t)
 

@@ -38,7 +38,7 @@ def symbolic(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss
     ground_truth_at = api("derive", "ground_truth_at")
     values = ground_truth_at(sizes, [np.asarray(W, float) for W in weights], np.asarray(X, float),
                              np.asarray(Y, float), **options)
-    return {tuple(int(k) for k in key): mpmath.mpf(v) for key, v in values.items()}
+    return {tuple(k if k == "b" else int(k) for k in key): mpmath.mpf(v) for key, v in values.items()}
 
 
 TRUTHS = {"symbolic": symbolic, "complex-step": complex_step}

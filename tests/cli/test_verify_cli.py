@@ -156,3 +156,11 @@ def test_derivation_missing_is_one_line(monkeypatch, capsys):
     assert main(["derivation", "x.md"]) == 2
     err = capsys.readouterr().err
     assert "derivation checker is not available" in err and len(err.strip().splitlines()) == 1
+
+
+def test_impl_with_biases(capsys, monkeypatch):
+    code, out, _ = call(capsys, monkeypatch, "impl", f"{EXAMPLES / 'bias_backprop.py'}:backprop", "--biases",
+                        "--json", "--truth", "complex-step")
+    data = json.loads(out)
+    assert code == 0 and data["ok"]
+    assert {m["param"] for m in data["reports"][0]["matrices"]} == {"W", "b"}

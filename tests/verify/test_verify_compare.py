@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from verify_correct import vectorized
 
+import numeric
 from verify import TOLERANCES, compare, tolerance_for
 from verify.cases import Case
 from verify.compare import entry_check
@@ -103,3 +104,27 @@ def test_relu_kink_is_reported_as_kink_not_failure():
     got = relu_backprop(weights, X, Y, 1.0)
     got[1] *= 2  # a real bug away from the kink is still a failure
     assert not compare(got, weights, X, Y, activation="relu", cost="mse", truth="complex-step").ok
+
+
+def test_biases_are_checked_beside_the_weights():
+    case = Case("c", (3, 4, 2), 2, seed=4, bias=True)
+    weights, X, Y = case.data()
+    biases = case.biases()
+    grad_W, grad_b = numeric.gradients(weights, X, Y, biases=biases)
+    report = compare((grad_W, grad_b), weights, X, Y, biases=biases)
+    assert report.ok and [m.param for m in report.matrices] == ["W", "W", "b", "b"]
+    assert report.checked == report.total == 12 + 8 + 4 + 2
+    summed = [g * X.shape[1] for g in grad_b]  # sum over samples instead of the mean
+    report = compare((grad_W, summed), weights, X, Y, biases=biases, truth="complex-step")
+    assert not report.ok and report.diagnosis.kind == "factor_n"
+    assert "grad_b" in report.diagnosis.title
+    bad = [m for m in report.matrices if not m.ok]
+    assert {m.param for m in bad} == {"b"} and bad[0].worst.key[0] == "b"
+
+
+def test_biases_expected_but_only_weight_gradients_returned():
+    case = Case("c", (3, 4, 2), 2, bias=True)
+    weights, X, Y = case.data()
+    grad_W, _ = numeric.gradients(weights, X, Y, biases=case.biases())
+    report = compare(grad_W, weights, X, Y, biases=case.biases(), truth="complex-step")
+    assert not report.ok and "(grad_W, grad_b)" in report.problems[0].message

@@ -122,3 +122,14 @@ def test_user_helper_module_beside_the_file_imports(user_file):
     path = user_file(GOOD.replace("import numpy as np", "import numpy as np\nfrom my_helpers import sigmoid"),
                      "uses_helper.py")
     assert callable(load_function(f"{path}:backprop"))
+
+
+def test_signature_mismatch_gets_a_hint():
+    def with_biases(weights, X, Y, biases):
+        return [np.zeros_like(W) for W in weights], [np.zeros_like(b) for b in biases]
+
+    _, problem = call_user(with_biases, [np.ones((2, 2))], np.ones((2, 1)), np.ones((2, 1)))
+    assert "needs --biases" in problem.message
+    _, problem = call_user(lambda w, x, y: w, [np.ones((2, 2))], np.ones((2, 1)), np.ones((2, 1)),
+                           biases=[np.ones((2, 1))])
+    assert "backprop(weights, X, Y, biases)" in problem.message
