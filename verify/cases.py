@@ -28,6 +28,7 @@ class Case:
     activation: str = "sigmoid"
     cost: str = "logloss"
     bias: bool = False
+    output_activation: str | None = None  # a different activation on the output layer (eqs 95-96)
 
     @property
     def L(self) -> int:
@@ -83,15 +84,16 @@ def _random_sizes(rng: np.random.Generator, depth: int, low: int, high: int) -> 
     return tuple(sizes)
 
 
-def main_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss",
-               bias: bool = False) -> list[Case]:
-    """The reference case and one seeded random network per depth 1..6 (non-square, n = 1 and n > 1)."""
+def main_cases(seed: int = 0, **network) -> list[Case]:
+    """The reference case and one seeded random network per depth 1..6 (non-square, n = 1 and n > 1).
+
+    network: Case fields activation, cost, bias, output_activation."""
     rng = np.random.default_rng(seed)
-    cases = [Case("reference", REFERENCE_SIZES, REFERENCE_N, seed, activation, cost, bias)]
+    cases = [Case("reference", REFERENCE_SIZES, REFERENCE_N, seed, **network)]
     for depth in range(1, 7):
         sizes = _random_sizes(rng, depth, 2, 5 if depth < 5 else 4)
         n = 1 if depth % 2 else int(rng.integers(2, 5))
-        cases.append(Case(f"depth {depth}", sizes, n, seed + depth, activation, cost, bias))
+        cases.append(Case(f"depth {depth}", sizes, n, seed + depth, **network))
     return cases
 
 
@@ -113,14 +115,13 @@ def adversarial_sizes(rng: np.random.Generator, depth: int, low: int = 2, high: 
             return sizes
 
 
-def impl_cases(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", sizes=None,
-               batch: int | None = None, bias: bool = False) -> list[Case]:
+def impl_cases(seed: int = 0, sizes=None, batch: int | None = None, **network) -> list[Case]:
     """Cases for a user's implementation: the reference and the adversarial sizes, or the user's own."""
     if sizes is not None:
-        return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, activation, cost, bias)]
+        return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, **network)]
     rng = np.random.default_rng(seed)
-    cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, activation, cost, bias)]
+    cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, **network)]
     for k, (depth, n) in enumerate(ADVERSARIAL, start=1):
         sizes = adversarial_sizes(rng, depth, tail_budget=max(24, 400 // n))
-        cases.append(Case(f"adversarial {k}", sizes, batch or n, seed + k, activation, cost, bias))
+        cases.append(Case(f"adversarial {k}", sizes, batch or n, seed + k, **network))
     return cases

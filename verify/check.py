@@ -74,7 +74,8 @@ def _name(fn) -> str:
 def check_implementation(fn, *, sizes=None, batch: int | None = None, activation: str = "sigmoid",
                          cost: str = "logloss", truth: str = "symbolic", seed: int = 0,
                          sample: int | None = None, cases: list[Case] | None = None, oracles=(),
-                         progress=None, name: str | None = None, bias: bool = False) -> CheckResult:
+                         progress=None, name: str | None = None, bias: bool = False,
+                         output_activation: str | None = None) -> CheckResult:
     """Run ``fn(weights, X, Y)`` on the reference case and adversarial sizes (or ``sizes``/``cases``).
 
     Returns a :class:`CheckResult`; prints nothing. ``progress(done, total, label)`` is called per case.
@@ -82,13 +83,15 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
     shape (m_{N+1}, 1); grad_b[N] may be (m_{N+1}, 1) or flat.
     """
     start = time.perf_counter()
-    cases = cases or impl_cases(seed, activation, cost, sizes, batch, bias)
+    cases = cases or impl_cases(seed, sizes, batch, activation=activation, cost=cost, bias=bias,
+                                output_activation=output_activation)
     result = CheckResult(name or _name(fn))
     for k, case in enumerate(cases):
         if progress:
             progress(k, len(cases), case.label)
         weights, X, Y = case.data()
         report = compare(fn, weights, X, Y, biases=case.biases(), activation=case.activation,
+                         output_activation=case.output_activation,
                          cost=case.cost, truth=truth,
                          sample=sample, seed=case.seed, oracles=oracles, label=case.label)
         result.reports.append(report)

@@ -54,6 +54,8 @@ def _network(parser, costs=tuple(COSTS)) -> None:
     parser.add_argument("--cost", choices=costs, default="logloss")
     parser.add_argument("--truth", choices=sorted(TRUTHS), default="symbolic",
                         help="expected values: sympy.diff via derive (default) or the complex step")
+    parser.add_argument("--output-activation", choices=sorted(ACTIVATIONS), default=None,
+                        help="a different activation on the output layer (paper eqs 95-96)")
     parser.add_argument("--biases", action="store_true", help="networks with biases b_N; impl then calls "
                         "backprop(weights, X, Y, biases) -> (grad_W, grad_b)")
 
@@ -118,7 +120,8 @@ def main(argv=None) -> int:
     out = report.make_console(no_color=args.no_color)
     err = report.make_console(no_color=args.no_color, file=sys.stderr)
     bar, progress = _progress(err, not args.json and err.is_terminal)
-    options = {"activation": args.activation, "cost": args.cost, "truth": args.truth, "bias": args.biases}
+    options = {"activation": args.activation, "cost": args.cost, "truth": args.truth, "bias": args.biases,
+               "output_activation": args.output_activation}
     try:
         if bar:
             bar.start()

@@ -97,6 +97,7 @@ class Report:
     problems: list = field(default_factory=list)
     diagnosis: object = None
     seconds: float = 0.0
+    output_activation: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,7 +120,8 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "label": self.label, "sizes": list(self.sizes), "n": self.n, "activation": self.activation,
-            "cost": self.cost, "truth": self.truth, "tolerance": self.tolerance.as_dict(), "ok": self.ok,
+            "output_activation": self.output_activation, "cost": self.cost, "truth": self.truth,
+            "tolerance": self.tolerance.as_dict(), "ok": self.ok,
             "checked": self.checked, "total": self.total, "seconds": round(self.seconds, 4),
             "matrices": [m.as_dict() for m in self.matrices],
             "worst": [e.as_dict() for e in self.worst(5)],
@@ -227,7 +229,8 @@ def compare(got, weights, X, Y, *, biases=None, activation: str = "sigmoid", cos
     sizes = (X.shape[0], *(s[0] for s in shapes))
     options = {"activation": activation, "cost": cost, "output_activation": output_activation,
                "biases": biases}
-    report = Report(label, sizes, X.shape[1], activation, cost, truth, tolerance or tolerance_for(float))
+    report = Report(label, sizes, X.shape[1], activation, cost, truth, tolerance or tolerance_for(float),
+                    output_activation=output_activation)
     arrays, report.problems = _got(got, weights, X, Y, biases)
     if arrays and tolerance is None:
         report.tolerance = tolerance_for(np.result_type(*[a for v in arrays.values() for a in v]))

@@ -31,10 +31,12 @@ class ProofSummary:
         return {"ok": self.ok, "text": self.text, "seconds": round(self.seconds, 3), "detail": self.detail}
 
 
-def prove_reference(sizes=REFERENCE_SIZES, n: int = REFERENCE_N) -> ProofSummary:
-    """Closed form (eqs 86-93) == sympy.diff, exactly, for every weight of the reference network."""
+def prove_reference(sizes=REFERENCE_SIZES, n: int = REFERENCE_N, **network) -> ProofSummary:
+    """Closed form (eqs 86-93) == sympy.diff, exactly, for every weight of the reference network.
+
+    network: activation, cost, bias, output_activation as derive.build_network takes them."""
     start = time.perf_counter()
-    proof = api("derive", "prove")(api("derive", "build_network")(sizes, n))
+    proof = api("derive", "prove")(api("derive", "build_network")(sizes, n, **network))
     seconds = time.perf_counter() - start
     count = sum(len(m.entries) for m in proof.matrices)
     net = "-".join(map(str, sizes))
@@ -51,31 +53,36 @@ def engine_report(case: Case, *, truth: str = "symbolic", sample: int | None = N
     weights, X, Y = case.data()
     biases = case.biases()
     try:
-        got = gradients(weights, X, Y, activation=case.activation, cost=case.cost, biases=biases)
+        got = gradients(weights, X, Y, activation=case.activation, cost=case.cost, biases=biases,
+                        output_activation=case.output_activation)
     except Exception as exc:  # an engine bug is a finding, not a crash of the checker
         got = None
         problem = Problem("exception", f"numeric.gradients raised {type(exc).__name__}: {exc}")
     if got is None:
-        report = compare([], weights, X, Y, biases=biases, activation=case.activation, cost=case.cost,
+        report = compare([], weights, X, Y, biases=biases, activation=case.activation,
+                         output_activation=case.output_activation, cost=case.cost,
                          truth=truth,
                          sample=sample, seed=case.seed, oracles=oracles, label=case.label, diagnose=False)
         report.problems = [problem]
         return report
-    return compare(got, weights, X, Y, biases=biases, activation=case.activation, cost=case.cost, truth=truth,
+    return compare(got, weights, X, Y, biases=biases, activation=case.activation,
+                   output_activation=case.output_activation, cost=case.cost, truth=truth,
                    sample=sample, seed=case.seed, oracles=oracles, label=case.label)
 
 
-def main_job(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", truth: str = "symbolic",
-             prove: bool = True, progress=None, bias: bool = False) -> CheckResult:
-    """The proof of the reference case, then the engine against sympy on the main cases."""
+def main_job(seed: int = 0, truth: str = "symbolic", prove: bool = True, progress=None,
+             **network) -> CheckResult:
+    """The proof of the reference case, then the engine against sympy on the main cases.
+
+    network: activation, cost, bias, output_activation (as for derive.build_network and Case)."""
     start = time.perf_counter()
     result = CheckResult("numeric.gradients")
-    cases = main_cases(seed, activation, cost, bias)
+    cases = main_cases(seed, **network)
     steps = len(cases) + int(prove)
     if prove:
         if progress:
             progress(0, steps, "proof")
-        result.proof = prove_reference()
+        result.proof = prove_reference(**network)
     for k, case in enumerate(cases, start=int(prove)):
         if progress:
             progress(k, steps, case.label)
@@ -84,11 +91,11 @@ def main_job(seed: int = 0, activation: str = "sigmoid", cost: str = "logloss", 
     return result
 
 
-def sizes_job(sizes, batch: int = 10, sample: int | None = 300, seed: int = 0, activation: str = "sigmoid",
-              cost: str = "logloss", truth: str = "symbolic", bias: bool = False) -> CheckResult:
+def sizes_job(sizes, batch: int = 10, sample: int | None = 300, seed: int = 0, truth: str = "symbolic",
+              **network) -> CheckResult:
     """The engine on one network of any size, ``sample`` entries from every layer (corners included)."""
     start = time.perf_counter()
-    case = Case("network", tuple(sizes), batch, seed, activation, cost, bias)
+    case = Case("network", tuple(sizes), batch, seed, **network)
     result = CheckResult("numeric.gradients")
     result.reports.append(engine_report(case, truth=truth, sample=sample))
     result.seconds = time.perf_counter() - start

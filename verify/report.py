@@ -58,11 +58,16 @@ def _table(title: str | None, caption: str | None = None) -> Table:
                  title_justify="left", caption_justify="left", show_edge=False)
 
 
-def matrix_table(report, oracles=("complex-step", "central-diff")) -> Table:
+def _out(report) -> str:
+    out = getattr(report, "output_activation", None)
+    return f"+{out} out" if out and out != report.activation else ""
+
+
+def matrix_table(report, oracles=("complex-step", "central-diff")) -> Group:
     """One row per weight matrix: checked/total, max abs/rel error, ULPs, worst entry, oracles, status."""
     title = (f"{report.label}: sizes {'-'.join(map(str, report.sizes))}, n={report.n}, "
-             f"{report.activation}/{report.cost}, truth={report.truth}")
-    t = _table(title)
+             f"{report.activation}{_out(report)}/{report.cost}, truth={report.truth}")
+    t = _table(None)
     t.add_column("W_N", no_wrap=True)
     t.add_column("checked", justify="right", no_wrap=True)
     t.add_column("max abs", justify="right", no_wrap=True)
@@ -79,7 +84,7 @@ def matrix_table(report, oracles=("complex-step", "central-diff")) -> Table:
                fmt_err(m.max_rel), fmt_ulps(m.max_ulps), worst]
         row += [fmt_err(m.oracle_rel.get(o)) for o in shown]
         t.add_row(*row, Text("kink", style="yellow") if m.ok and m.kinks else status_text(m.ok))
-    return t
+    return Group(Text(title, style="bold"), t)
 
 
 def _where(e) -> str:

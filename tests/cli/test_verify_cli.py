@@ -164,3 +164,10 @@ def test_impl_with_biases(capsys, monkeypatch):
     data = json.loads(out)
     assert code == 0 and data["ok"]
     assert {m["param"] for m in data["reports"][0]["matrices"]} == {"W", "b"}
+
+
+def test_other_activations_costs_and_output_activation(capsys, monkeypatch):
+    code, out, _ = call(capsys, monkeypatch, "sizes", "5,4,3", "--batch", "3", "--activation", "tanh",
+                        "--output-activation", "sigmoid", "--cost", "mse", "--biases", "--no-color")
+    assert code == 0 and "tanh+sigmoid out/mse" in out and "b1 3x1" in out
+    assert_fits_80(out)
