@@ -13,6 +13,8 @@ from .cases import Case, impl_cases
 from .compare import Report, compare
 from .diagnose import Diagnosis, combine
 
+AUTO_LIMIT, AUTO_SAMPLE = 2000, 300
+
 __all__ = ["CheckResult", "GradientMismatch", "assert_backprop_correct", "check_implementation"]
 
 
@@ -78,7 +80,9 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
                          output_activation: str | None = None) -> CheckResult:
     """Run ``fn(weights, X, Y)`` on the reference case and adversarial sizes (or ``sizes``/``cases``).
 
-    Returns a :class:`CheckResult`; prints nothing. ``progress(done, total, label)`` is called per case.
+    Networks with more than AUTO_LIMIT weights are sampled (AUTO_SAMPLE entries, corners included)
+    unless ``sample`` says otherwise. Returns a :class:`CheckResult`; prints nothing.
+    ``progress(done, total, label)`` is called per case.
     bias=True: the signature with biases, ``fn(weights, X, Y, biases) -> (grad_W, grad_b)`` with b_N of
     shape (m_{N+1}, 1); grad_b[N] may be (m_{N+1}, 1) or flat.
     """
@@ -90,10 +94,11 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
         if progress:
             progress(k, len(cases), case.label)
         weights, X, Y = case.data()
+        total = sum(r * c for r, c in case.shapes)
         report = compare(fn, weights, X, Y, biases=case.biases(), activation=case.activation,
-                         output_activation=case.output_activation,
-                         cost=case.cost, truth=truth,
-                         sample=sample, seed=case.seed, oracles=oracles, label=case.label)
+                         output_activation=case.output_activation, cost=case.cost, truth=truth,
+                         sample=sample or (AUTO_SAMPLE if total > AUTO_LIMIT else None), seed=case.seed,
+                         oracles=oracles, label=case.label)
         result.reports.append(report)
     result.diagnosis = combine([(r.diagnosis, len(r.sizes) - 1) for r in result.reports])
     result.seconds = time.perf_counter() - start

@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     impl.add_argument("--sizes", type=_sizes, default=None, help="check this network instead of the "
                       "reference case and the adversarial sizes")
     impl.add_argument("--batch", type=_positive, default=None, help="samples per mini-batch n")
-    impl.add_argument("--sample", type=_positive, default=None, help="check only this many entries")
+    impl.add_argument("--sample", type=_positive, default=None,
+                      help="check about this many entries (default: all, or 300 above 2000 weights)")
     sub.add_parser("derivation", help="check a Markdown + LaTeX derivation (verify/derivation)",
                    add_help=False)
     for p in (sizes, impl):

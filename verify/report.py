@@ -175,7 +175,8 @@ def diagnosis_text(diagnosis) -> Text:
 def _verdict_text(result) -> str:
     n = len(result.reports)
     if result.ok:
-        return f"{result.subject}: all {n} cases agree with the ground truth"
+        cases = f"all {n} cases agree" if n > 1 else "the case agrees"
+        return f"{result.subject}: {cases} with the ground truth"
     text = f"{result.subject}: {len(result.failing)} of {n} cases disagree"
     return text + (f" ({result.diagnosis.short})" if result.diagnosis else "")
 
