@@ -161,6 +161,7 @@ class Trainer:
             if callback:
                 callback("epoch_start", {"epoch": self.epoch, "batches": batches, "done": self.batch_index})
             loss_sum = correct = seen = 0.0
+            lr = learning_rate(cfg.lr, self.epoch, cfg.epochs, cfg.schedule, cfg.lr_min, warmup=cfg.warmup)
             for k in range(self.batch_index, batches):
                 i = k * cfg.batch
                 A0, Yb = Xs[i:i + cfg.batch].T, Ys[i:i + cfg.batch].T
