@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "verify")]
 
 from verify_correct import CORRECT  # noqa: E402
-from verify_planted import BUGS  # noqa: E402
+from verify_planted import BUGS, BUGS_BEYOND  # noqa: E402
 
 import numeric  # noqa: E402
 from verify import check_implementation, compare  # noqa: E402
@@ -87,6 +87,11 @@ def planted():
     print(f"3. planted bugs (sympy truth): {caught}/{len(BUGS)} caught ({100 * caught / len(BUGS):.0f} %), "
           f"right diagnosis or problem {right}/{len(BUGS)}, distinct diagnosis kinds named {len(kinds)}"
           f"{'' if not wrong else f', misdiagnosed {wrong}'} ({time.perf_counter() - t:.1f} s)")
+    beyond = [check_implementation(fn, **options) for fn, _, options in BUGS_BEYOND.values()]
+    named = sum(r.diagnosis is not None and r.diagnosis.kind == kind
+                for r, (_, kind, _) in zip(beyond, BUGS_BEYOND.values(), strict=True))
+    print(f"   beyond the paper (mse, softmax_ce, tanh + sigmoid output, biases): "
+          f"{sum(not r.ok for r in beyond)}/{len(beyond)} caught, {named}/{len(beyond)} right diagnosis")
 
 
 def false_alarms():

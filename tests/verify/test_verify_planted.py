@@ -1,7 +1,7 @@
 """The planted-bug suite: every bug is caught, with the right diagnosis, computed from the numbers."""
 
 import pytest
-from verify_planted import BUGS
+from verify_planted import BUGS, BUGS_BEYOND
 
 from verify import GradientMismatch, assert_backprop_correct, check_implementation
 
@@ -52,3 +52,10 @@ def test_exception_shows_the_users_frame_only():
     assert problem.kind == "exception" and "ValueError" in problem.message
     assert "verify_planted.py" in problem.detail and "weights[N] @ delta" in problem.detail
     assert "verify/impl.py" not in problem.detail and "compare.py" not in problem.detail
+
+
+@pytest.mark.parametrize("name", sorted(BUGS_BEYOND))
+def test_bugs_beyond_the_paper(name):
+    fn, kind, options = BUGS_BEYOND[name]
+    result = check_implementation(fn, truth="complex-step", **options)
+    assert not result.ok and result.diagnosis is not None and result.diagnosis.kind == kind, result.diagnosis

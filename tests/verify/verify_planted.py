@@ -249,3 +249,76 @@ BUGS = {
     "returns_tuple": (returns_tuple, "type"),
     "crashes": (crashes, "exception"),
 }
+
+
+# ---- beyond the paper: other costs, activations and biases (issue 8) --------------------------------
+
+def mse_forgets_output_derivative(weights, X, Y):
+    """Quadratic cost: delta_L must include sigmoid'(z_L); this one does not."""
+    zs, acts = feed_forward(weights, X)
+    n = X.shape[1]
+    delta = acts[-1] - Y                           # bug for MSE: * a (1 - a) missing
+    grads = [None] * len(weights)
+    for N in reversed(range(len(weights))):
+        grads[N] = delta @ acts[N].T / n
+        delta = (weights[N].T @ delta) * acts[N] * (1 - acts[N])
+    return grads
+
+
+def softmax_with_sigmoid_derivative(weights, X, Y):
+    """Softmax + cross-entropy: delta_L = A - Y already; this one multiplies by a (1 - a) again."""
+    A = [X]
+    for W in weights[:-1]:
+        A.append(sigmoid(W @ A[-1]))
+    z = weights[-1] @ A[-1]
+    e = np.exp(z - z.max(axis=0))
+    A.append(e / e.sum(axis=0))
+    n = X.shape[1]
+    delta = (A[-1] - Y) * A[-1] * (1 - A[-1])      # bug
+    grads = [None] * len(weights)
+    for N in reversed(range(len(weights))):
+        grads[N] = delta @ A[N].T / n
+        delta = (weights[N].T @ delta) * A[N] * (1 - A[N])
+    return grads
+
+
+def tanh_derivative_from_z(weights, X, Y):
+    """tanh hidden layers, sigmoid output: tanh'(z) = 1 - a^2 written as 1 - z^2."""
+    A, Z = [X], [None]
+    for layer, W in enumerate(weights, start=1):
+        Z.append(W @ A[-1])
+        A.append(sigmoid(Z[-1]) if layer == len(weights) else np.tanh(Z[-1]))
+    n = X.shape[1]
+    delta = A[-1] - Y
+    grads = [None] * len(weights)
+    for N in reversed(range(len(weights))):
+        grads[N] = delta @ A[N].T / n
+        if N:
+            delta = (weights[N].T @ delta) * (1 - Z[N] ** 2)   # bug: z where a belongs
+    return grads
+
+
+def bias_summed_not_averaged(weights, X, Y, biases):
+    """With biases: grad_b summed over the samples, the 1/n forgotten (grad_W is right)."""
+    A = [X]
+    for W, b in zip(weights, biases, strict=True):
+        A.append(sigmoid(W @ A[-1] + b))
+    n = X.shape[1]
+    delta = A[-1] - Y
+    grad_W, grad_b = [None] * len(weights), [None] * len(weights)
+    for N in reversed(range(len(weights))):
+        grad_W[N] = delta @ A[N].T / n
+        grad_b[N] = delta.sum(axis=1)              # bug: no / n
+        delta = (weights[N].T @ delta) * A[N] * (1 - A[N])
+    return grad_W, grad_b
+
+
+# name -> (function, diagnosis kind, options for check_implementation)
+BUGS_BEYOND = {
+    "mse_forgets_output_derivative": (mse_forgets_output_derivative, "missing_phi", {"cost": "mse"}),
+    "softmax_with_sigmoid_derivative": (softmax_with_sigmoid_derivative, "phi_at_output",
+                                        {"cost": "softmax_ce"}),
+    "tanh_derivative_from_z": (tanh_derivative_from_z, "z_for_a",
+                               {"activation": "tanh", "output_activation": "sigmoid"}),
+    "bias_summed_not_averaged": (bias_summed_not_averaged, "factor_n", {"bias": True}),
+}
