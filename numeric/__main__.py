@@ -184,7 +184,8 @@ def cmd_train(args, console) -> int:
         console.print(f"model saved to {args.save}")
     final = tr.history[-1]["test_accuracy"] if tr.history else None
     if finished and final is not None:
-        console.print(f"test accuracy {100 * final:.2f} % after {tr.epoch} epochs, {wall:.1f} s")
+        console.print(f"test accuracy {100 * final:.2f} % after {tr.epoch} "
+                      f"epoch{'s' * (tr.epoch != 1)}, {wall:.1f} s")
     if args.plot and tr.history:
         plot_history(tr.history, args.plot)
     if args.json:
