@@ -22,7 +22,7 @@ from .functions import ACTIVATIONS, COSTS
 from .optim import OPTIMIZERS, SCHEDULES
 from .presets import PRESETS
 from .report import atomic_write_text, confusion_matrix, plot_history, render_confusion
-from .train import Config, Trainer, accuracy, as_float_data
+from .train import Config, Trainer, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 TRAIN_OPTIONS = ("sizes", "activation", "cost", "epochs", "batch", "lr", "optimizer", "momentum", "schedule",
@@ -208,7 +208,7 @@ def cmd_evaluate(args, console) -> int:
         raise CheckpointError(f"{args.model}: {exc}") from None
     data = mnist.load(args.data)
     pred = tr.predict(as_float_data(data.test_X)).argmax(axis=1)
-    acc = accuracy(np.eye(10)[pred], data.test_y)
+    acc = float(np.mean(pred == data.test_y))
     cm = confusion_matrix(data.test_y, pred)
     console.print(f"{args.model}: {'-'.join(map(str, cfg.sizes))} {cfg.activation}, {cfg.cost}; "
                   f"test accuracy [bold]{100 * acc:.2f} %[/] ({int(np.trace(cm))}/{cm.sum()})")
