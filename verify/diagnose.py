@@ -211,6 +211,16 @@ def diagnose(got, weights, X, Y, *, activation="sigmoid", cost="logloss", output
 
 def diagnose_biases(got_b, exp_b, n: int, tol: Tolerance) -> Diagnosis | None:
     """grad_b[N] (eq 93's analogue: (1/n) sum_s delta_{N+1}) against the expected bias gradients."""
+    misshapen = [N for N, (g, e) in enumerate(zip(got_b, exp_b, strict=True)) if np.shape(g) != np.shape(e)]
+    if misshapen:  # one value per sample: delta summed over its nodes (axis 0) instead of its samples
+        sizes = [f"grad_b[{N}]: {np.size(got_b[N])} values, b_{N} has {np.size(exp_b[N])}" for N in misshapen]
+        if all(np.size(got_b[N]) == n for N in misshapen):
+            return Diagnosis("bias_axis", "grad_b summed over the wrong axis: one value per sample "
+                             f"(n = {n}), the sum ran over the nodes (axis 0); "
+                             "grad b_N = (1/n) delta_{N+1} 1_n sums over the samples (axis 1)",
+                             sizes, tuple(misshapen))
+        return Diagnosis("wrong_shape", "grad_b has the wrong shape: grad_b[N] must have one entry per node "
+                         "of L(N+1), like b_N", sizes, tuple(misshapen))
     bad = _bad_layers(got_b, exp_b, tol)
     if not bad:
         return None
