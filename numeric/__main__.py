@@ -27,7 +27,7 @@ from .train import Config, Trainer, as_float_data
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 TRAIN_OPTIONS = ("sizes", "activation", "cost", "epochs", "batch", "lr", "optimizer", "momentum", "schedule",
                  "lr_min", "warmup", "l2", "dropout", "input_dropout", "seed", "bias",
-                 "normalize")
+                 "normalize", "output")
 
 
 class UsageError(Exception):
@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--sizes", type=_sizes, help="layer widths, e.g. 784-256-128-10")
     t.add_argument("--activation", choices=list(ACTIVATIONS))
     t.add_argument("--cost", choices=list(COSTS))
+    t.add_argument("--output-activation", dest="output", choices=list(ACTIVATIONS),
+                   help="the output layer's activation (default: --activation; softmax with softmax_ce)")
     t.add_argument("--epochs", type=_positive(int))
     t.add_argument("--batch", type=_positive(int))
     t.add_argument("--lr", type=_positive(float))
