@@ -175,9 +175,12 @@ CANONICAL = {("sigmoid", "logloss"), ("softmax", "softmax_ce"), ("identity", "ms
 def output_delta(cost: str, output: str, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """delta_L = dLambda/dZ_L (m_L, n), including 1/n: eqs (86)-(88), delta = out_delta * D^phi.
 
-    Canonical pairs (sigmoid + logloss, softmax + softmax_ce, identity + mse) give (A - Y)/n exactly,
+    Canonical pairs (sigmoid + logloss, softmax + softmax_ce, identity + mse) give (A - Y)/n exactly
+    (softmax: (A colsum(Y) - Y)/n, the same for targets whose columns sum to 1),
     without dividing by a (1 - a); other pairs multiply dLambda/dA by phi'(Z)."""
     n = Y.shape[1]
+    if output == "softmax":  # softmax's full Jacobian: A colsum(Y) - Y, which is A - Y when columns sum to 1
+        return (A * Y.sum(axis=0, keepdims=True) - Y) / n
     if (output, cost) in CANONICAL:
         return (A - Y) / n
     return COST_GRADIENTS[cost](A, Y) * DERIVATIVES[output](Z, A)

@@ -242,7 +242,8 @@ def test_verify_oracle_costs_match_sympy(cost, output):
 
 def test_softmax_ce_delta_uses_the_full_jacobian():
     """With targets whose columns do not sum to 1, delta_L is A_L colsum(Y) - Y (derive's rule), not
-    A_L - Y: the diagonal of the Jacobian alone would give neither; sympy.diff of the cost decides."""
+    A_L - Y: the diagonal of the Jacobian alone would give neither; sympy.diff of the cost decides, and the
+    engine follows it."""
     Z = np.array([[0.3, -1.0], [1.2, 0.4], [-0.5, 2.0]])
     Y = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 0.5]])  # column sums 2 and 0.5
     total, Zs, Ys = _sym_cost("softmax_ce", "softmax", 3, 2)
@@ -250,5 +251,7 @@ def test_softmax_ce_delta_uses_the_full_jacobian():
     exact = np.array([[float(_evaluate(sympy.diff(total, Zs[j, s]), Zs, Ys, Z, Y)) for s in range(2)]
                       for j in range(3)])
     np.testing.assert_allclose(exact, (A * Y.sum(axis=0) - Y) / 2, rtol=1e-14, atol=1e-16)
+    engine = F.output_delta("softmax_ce", "softmax", Z, A, Y)
+    np.testing.assert_allclose(engine, exact, rtol=1e-14, atol=1e-16)
     diagonal_only = -(Y / A) * A * (1 - A) / 2
     assert not np.allclose(exact, diagonal_only, atol=1e-3)

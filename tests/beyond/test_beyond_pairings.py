@@ -99,3 +99,18 @@ def test_engine_matches_the_sympy_truth_for_every_pairing(hidden, output, cost):
     for key, value in truth.items():
         got = grad_b[key[1]][key[2], 0] if key[0] == "b" else grad_W[key[0]][key[1], key[2]]
         assert abs(got - float(value)) <= 1e-12 * abs(float(value)) + 1e-15, (key, got, value)
+
+
+def test_engine_softmax_ce_with_targets_that_do_not_sum_to_one():
+    """Multi-label targets (columns summing to 2, 0.5): delta_L = A_L colsum(Y) - Y, not A_L - Y."""
+    rng = np.random.default_rng(5)
+    Ws = [rng.normal(size=(3, 2)), rng.normal(size=(3, 3))]
+    bs = [rng.normal(size=(3, 1)), rng.normal(size=(3, 1))]
+    X, Y = rng.normal(size=(2, 2)), np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 0.5]])
+    grad_W, grad_b = numeric.gradients(Ws, X, Y, activation="relu", cost="softmax_ce", biases=bs)
+    truth = ground_truth_at((2, 3, 3), Ws, X, Y, activation="relu", cost="softmax_ce", biases=bs,
+                            entries=[(1, r, c) for r in range(3) for c in range(3)]
+                            + [("b", 1, r) for r in range(3)])
+    for key, value in truth.items():
+        got = grad_b[1][key[2], 0] if key[0] == "b" else grad_W[1][key[1], key[2]]
+        assert abs(got - float(value)) <= 1e-12 * abs(float(value)) + 1e-15, (key, got, value)
