@@ -114,3 +114,46 @@ def test_engine_softmax_ce_with_targets_that_do_not_sum_to_one():
     for key, value in truth.items():
         got = grad_b[1][key[2], 0] if key[0] == "b" else grad_W[1][key[1], key[2]]
         assert abs(got - float(value)) <= 1e-12 * abs(float(value)) + 1e-15, (key, got, value)
+
+
+# ---- planted wrong closed forms for the new pairings: each fails exactly where it should -----------------
+
+def _planted(net, kind):
+    """(closed, closed_bias) of the EBP with one step wrong."""
+    from derive.closed_form import backprop_deltas, closed_form_bias, gradients_from_deltas, output_delta
+
+    if kind == "softmax_extra_phi":  # delta_L = (A - Y) * A (1 - A): softmax' counted twice
+        A = net.A[net.L]
+        wrong = output_delta(net).multiply_elementwise(A.applyfunc(lambda a: a * (1 - a)))
+        return gradients_from_deltas(net, backprop_deltas(net, wrong)), None
+    deltas = backprop_deltas(net)
+    if kind == "bias_not_averaged":  # grad b_N = delta_{N+1} 1_n, the 1/n forgotten
+        return gradients_from_deltas(net, deltas), [net.n * g for g in closed_form_bias(net, deltas)]
+    if kind == "sigmoid_prime_in_tanh_layer":  # D_phi_1 = A_1 (1 - A_1) in a tanh layer
+        from sympy import Matrix
+        A1 = net.A[1]
+        wrong = (net.W[1].T * deltas[2]).multiply_elementwise(Matrix(A1.shape[0], A1.shape[1],
+                                                                     lambda j, s: A1[j, s] * (1 - A1[j, s])))
+        deltas = [None, wrong, deltas[2]]
+        return gradients_from_deltas(net, deltas), (closed_form_bias(net, deltas) if net.b else None)
+    if kind == "mse_without_output_phi":  # delta_L = A_L - Y for MSE with a sigmoid output
+        wrong = net.A[net.L] - net.Y
+        return gradients_from_deltas(net, backprop_deltas(net, wrong)), None
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind,network,failing", [
+    ("softmax_extra_phi", {"activation": "relu", "cost": "softmax_ce"}, {"W_0", "W_1"}),
+    ("bias_not_averaged", {"activation": "tanh", "cost": "mse", "bias": True}, {"b_0", "b_1"}),
+    ("sigmoid_prime_in_tanh_layer", {"activation": "tanh", "output_activation": "sigmoid", "bias": True},
+     {"W_0", "b_0"}),
+    ("mse_without_output_phi", {"activation": "identity", "output_activation": "sigmoid", "cost": "mse"},
+     {"W_0", "W_1"}),
+])
+def test_planted_closed_forms_fail_where_they_should(kind, network, failing):
+    net = build_network((2, 2, 2), 2, **network)
+    closed, closed_bias = _planted(net, kind)
+    proof = prove(net, closed=closed, closed_bias=closed_bias)
+    assert not proof.proved
+    assert {m.name for m in proof.matrices if not m.proved} == failing
+    assert all(e.residual != 0 for _, e in proof.failures)
