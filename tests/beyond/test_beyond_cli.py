@@ -75,6 +75,19 @@ def test_numeric_trains_with_other_costs(argv, output, floor):
     assert summary["finished"] and summary["test_accuracy"] > floor, summary["test_accuracy"]
 
 
+def test_numeric_output_activation_is_saved_and_evaluated(tmp_path):
+    model = tmp_path / "relu_sigmoid.npz"
+    proc = run("numeric", "train", "--preset", "quick", "--sizes", "784-30-10", "--epochs", "1",
+               "--cost", "mse", "--activation", "relu", "--output-activation", "sigmoid",
+               "--save", str(model), "--no-progress", "--json", "-")
+    assert proc.returncode == 0, proc.stderr
+    trained = json.loads(proc.stdout[proc.stdout.index("{"):])["test_accuracy"]
+    evaluated = run("numeric", "evaluate", str(model), "--json", "-")
+    assert evaluated.returncode == 0, evaluated.stderr
+    result = json.loads(evaluated.stdout[evaluated.stdout.index("{"):])
+    assert result["test_accuracy"] == pytest.approx(trained, abs=1e-9)
+
+
 def test_numeric_refuses_softmax_ce_with_another_output():
     proc = run("numeric", "train", "--cost", "softmax_ce", "--output-activation", "tanh")
     assert proc.returncode == 2 and "softmax" in proc.stderr and "Traceback" not in proc.stderr
