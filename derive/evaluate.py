@@ -1,14 +1,19 @@
 """``ground_truth_at``: the sympy.diff derivative of the cost (eq 19) at given numbers, to ``dps`` digits.
 
-For a weight {}_N w of row r of W_N the cost depends on w only through row r of Z_{N+1} = W_N A_N (eq 9).
-So the expression that sympy differentiates keeps symbolic exactly what w can reach: row r of Z_{N+1}
-written as p_Sx + w * q_Sx (p, q numbers per sample), the other rows of Z_{N+1}, the later weights and the
-targets. Everything upstream of L(N+1) (X, W_0..W_N) is already a number. ``sympy.diff`` then
-differentiates that tail cost with respect to the one symbol w, and the derivative is evaluated with
-mpmath after substituting the exact values of the float64 inputs (mpmath's mpf holds a float exactly).
-The tail expression depends only on the layer N and the sizes, not on the entry, so it is built,
-differentiated and compiled (lambdify, cse) once per layer and reused for every entry: that is what
-makes a 784-30-10 network with a sample of a few hundred entries take seconds.
+Two routes, both plain ``sympy.diff`` evaluated with mpmath at the exact values of the float64 inputs
+(mpmath's mpf holds a float exactly; transcendental values are computed at high working precision):
+
+* ``method="layers"`` (default, ``derive.evaluate_layers``): the cost as a function of one weight is a
+  composition of layers; sympy.diff differentiates each stage, with the previous stage as undefined
+  functions of w, and the stages are evaluated in the order they are nested (see that module for why this
+  is exactly sympy.diff of the composite). Cost grows linearly with depth: 6 layers x 32 units, 300
+  entries in seconds.
+* ``method="tail"`` (this module): for a weight {}_N w of row r of W_N the cost depends on w only through
+  row r of Z_{N+1} = W_N A_N (eq 9). The expression that sympy differentiates keeps symbolic exactly what
+  w can reach: row r of Z_{N+1} written as p_Sx + w * q_Sx (p, q numbers per sample), the other rows of
+  Z_{N+1}, the later weights and the targets; everything upstream of L(N+1) is already a number. It is
+  built, differentiated and compiled (lambdify, cse) once per layer. Its expression tree grows like
+  m^(L-N) (a 6 x 8 net does not finish), so it is kept as an independent cross-check for small nets.
 
 Precision: evaluated at dps + 20 and dps + 40 digits; if the two disagree in the first dps digits (strong
 cancellation), the precision is raised until they agree, then the value is rounded to dps digits.
@@ -22,11 +27,14 @@ import numpy as np
 import sympy
 from sympy import Matrix, Symbol
 
+from .evaluate_layers import evaluate_layers
 from .functions import MPMATH_FUNCTIONS, get_activation, get_cost
 from .ground_truth import derivative
 from .network import activate, batch_cost
 
-__all__ = ["ground_truth_at"]
+__all__ = ["ground_truth_at", "METHODS"]
+
+METHODS = ("layers", "tail")
 
 
 def _as_array(value, name: str, shape: tuple[int, int]) -> np.ndarray:
@@ -174,9 +182,15 @@ def _keys(entries, sizes, bs):
 
 
 def ground_truth_at(sizes, weights, X, Y, entries=None, activation="sigmoid", cost="logloss", biases=None,
-                    dps=30, output_activation=None) -> dict:
+                    dps=30, output_activation=None, method="layers") -> dict:
     """{(N, r, c): mpmath.mpf} - d Lambda / d W_N[r, c] (0-based) at the given float64 values, to ``dps``
-    significant digits. Bias entries may be asked for as ("b", N, r). entries=None means every weight."""
+    significant digits. Bias entries may be asked for as ("b", N, r). entries=None means every weight.
+
+    ``method="layers"`` (default) differentiates stage by stage (``derive.evaluate_layers``: linear in
+    depth, for 6 layers x 32 units); ``"tail"`` differentiates one expression per layer with the later
+    weights symbolic (this module's template; exponential in depth, kept as an independent cross-check)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     act, cost_spec = get_activation(activation), get_cost(cost)
     if act.definition is None:
         raise ValueError(f"activation {activation!r} is abstract; ground_truth_at needs a concrete one")
@@ -190,7 +204,7 @@ def ground_truth_at(sizes, weights, X, Y, entries=None, activation="sigmoid", co
     extra = 20
     while keys:
         values = [_evaluate(keys, sizes, Ws, X, Y, bs, n, act.name, output_activation, cost_spec.name,
-                            dps + e) for e in (extra, extra + 20)]
+                            dps + e, method) for e in (extra, extra + 20)]
         retry = []
         for key, lo, hi in zip(keys, values[0], values[1], strict=True):
             if hi == 0 or abs(lo - hi) <= abs(hi) * mpmath.mpf(10) ** (-dps - 2):
@@ -204,9 +218,11 @@ def ground_truth_at(sizes, weights, X, Y, entries=None, activation="sigmoid", co
     return result
 
 
-def _evaluate(keys, sizes, Ws, X, Y, bs, n, act_name, out_name, cost_name, work_dps):
+def _evaluate(keys, sizes, Ws, X, Y, bs, n, act_name, out_name, cost_name, work_dps, method):
     with mpmath.workdps(work_dps):
         Z, A = _forward_numbers(Ws, X, bs, act_name, out_name, cost_name)
+        if method == "layers":
+            return evaluate_layers(keys, Ws, Y, bs, Z, A, act_name, out_name, cost_name)
         out = []
         L = len(Ws)
         for key in keys:
