@@ -23,6 +23,8 @@ __all__ = ["MODELS", "BugModel", "model_gradients"]
 _H = 1e-30
 # D_phi written from the activation value a (eq 17 for sigmoid); a user who feeds z into it has "Z for A"
 _FROM_A = {"sigmoid": lambda a: a * (1 - a), "tanh": lambda a: 1 - a**2}
+_D_FROM_A_WORDS = {"sigmoid": "a(1-a), eq 17", "tanh": "1-a^2"}
+_COST_WORDS = {"logloss": "log-loss", "softmax_ce": "softmax + cross-entropy", "mse": "the quadratic cost"}
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,20 @@ class BugModel:
     def applies(self, activation: str, cost: str) -> bool:
         return cost in self.costs and activation in self.activations
 
+    def describe(self, activation: str, cost: str) -> str:
+        """The title worded for this network's activation and cost (``{cost}``, ``{d_from_a}`` filled in)."""
+        d_from_a = _D_FROM_A_WORDS.get(activation, "phi'(a)")
+        d_from_z = d_from_a.split(",")[0].replace("a", "z")
+        words = {"{cost}": _COST_WORDS.get(cost, cost), "{d_from_a}": d_from_a, "{d_from_z}": d_from_z}
+        title = self.title
+        for key, word in words.items():  # not str.format: titles hold LaTeX-ish braces like delta_{N+1}
+            title = title.replace(key, word)
+        return title
+
 
 MODELS = [
-    BugModel("phi_at_output", "phi_at_output", "phi' applied at the output with log-loss: delta_L = "
-             "(A_L - Y) * D_phi(Z_L), but log-loss already cancels phi' (eq 82: delta_L = A_L - Y)",
+    BugModel("phi_at_output", "phi_at_output", "phi' applied at the output with {cost}: delta_L = "
+             "(A_L - Y) * D_phi(Z_L), but {cost} already cancels phi' (eq 82: delta_L = A_L - Y)",
              output="phi_at_output", costs=("logloss", "softmax_ce")),
     BugModel("missing_phi", "missing_phi", "missing phi': the hidden deltas lack the factor D_phi(Z_N) "
              "of eq (92)", hidden="missing"),
@@ -58,8 +70,8 @@ MODELS = [
              "sigmoid applied twice", hidden="at_a"),
     BugModel("z_outer", "z_for_a", "Z used where A belongs: grad W_N = delta_{N+1} Z_N^T, eq (93) "
              "needs A_N^T", outer="Z"),
-    BugModel("z_derivative", "z_for_a", "Z used where A belongs: D_phi computed from Z (z(1-z)) "
-             "instead of from A (a(1-a), eq 17)", hidden="from_z", activations=("sigmoid", "tanh")),
+    BugModel("z_derivative", "z_for_a", "Z used where A belongs: D_phi computed from Z "
+             "({d_from_z}) instead of from A ({d_from_a})", hidden="from_z", activations=("sigmoid", "tanh")),
     BugModel("z_output", "z_for_a", "Z used where A belongs: output delta Z_L - Y instead of A_L - Y "
              "(eq 82)", output="z_for_a", costs=("logloss", "softmax_ce")),
     BugModel("samples_mixed", "samples_mixed", "samples mixed before the outer product: (sum_s delta)"

@@ -157,15 +157,16 @@ def _value_diagnosis(got, exp, weights, X, Y, tol, options) -> Diagnosis | None:
         if all(_resid(m, e) < match for m, e in zip(M, exp, strict=True)):
             continue  # indistinguishable from the correct EBP on this network
         c, r = _fit(np.concatenate([g.ravel() for g in got]), np.concatenate([m.ravel() for m in M]))
+        title = model.describe(options["activation"], options["cost"])
         if r < match and np.isclose(c, 1.0, rtol=1e-6):
-            return Diagnosis(model.kind, model.title, [f"the numbers match this bug's gradients in all {L} "
+            return Diagnosis(model.kind, title, [f"the numbers match this bug's gradients in all {L} "
                              f"layers (residual {r:.1e})"], tuple(bad))
         if r < match and model.any_scale:
-            return Diagnosis(model.kind, model.title, [f"got = {c:.6g} x this bug's gradients in all {L} "
+            return Diagnosis(model.kind, title, [f"got = {c:.6g} x this bug's gradients in all {L} "
                              f"layers (residual {r:.1e})"], tuple(bad))
         named = _factor_name(c, n)
         if r < match and named:
-            return Diagnosis(model.kind, f"{model.title}; also {named[1]}",
+            return Diagnosis(model.kind, f"{title}; also {named[1]}",
                              [f"got = {c:.6g} x this bug's gradients (residual {r:.1e})"], tuple(bad))
     ratios = [f"grad_W[{N}]: got/expected ~ {fits[N][0]:.3g} (fit residual {fits[N][1]:.1e})" for N in bad]
     if L > 1 and bad == list(range(L - 1)):

@@ -59,3 +59,14 @@ def test_bugs_beyond_the_paper(name):
     fn, kind, options = BUGS_BEYOND[name]
     result = check_implementation(fn, truth="complex-step", **options)
     assert not result.ok and result.diagnosis is not None and result.diagnosis.kind == kind, result.diagnosis
+
+
+def test_bug_titles_are_worded_for_the_network_activation_and_cost():
+    from verify.bugmodels import MODELS
+
+    by_name = {m.name: m for m in MODELS}
+    assert "with softmax + cross-entropy" in by_name["phi_at_output"].describe("tanh", "softmax_ce")
+    assert "with log-loss" in by_name["phi_at_output"].describe("sigmoid", "logloss")
+    tanh = by_name["z_derivative"].describe("tanh", "mse")
+    assert "(1-z^2)" in tanh and "(1-a^2)" in tanh and "z(1-z)" not in tanh
+    assert "(z(1-z))" in by_name["z_derivative"].describe("sigmoid", "logloss")
