@@ -62,6 +62,14 @@ class Instance:
         return Matrix(self.sizes[N + 1], self.sizes[N], lambda r, c: self.value(f"W{N}", r, c))
 
 
+def _expand_sum(sm):
+    """A Sum with integer bounds written out term by term (no simplification, unlike Sum.doit)."""
+    terms = [sm.function]
+    for k, lo, hi in sm.limits:
+        terms = [t.xreplace({k: sp.Integer(v)}) for t in terms for v in range(int(lo), int(hi) + 1)]
+    return sp.Add(*terms)
+
+
 def evaluate(expr, subs, inst, functions=None, x_value=None):
     """Evaluate an index-form expression at concrete sizes/indices ``subs`` (dict Symbol -> int).
 
@@ -70,7 +78,7 @@ def evaluate(expr, subs, inst, functions=None, x_value=None):
     (``functions`` may override); the symbol x is set to ``x_value``. Returns a sympy Float.
     """
     e = normal_dphi(sp.sympify(expr).xreplace({k: sp.Integer(v) for k, v in subs.items()}))
-    e = e.doit()
+    e = e.replace(lambda u: isinstance(u, sp.Sum), _expand_sum)
     e = e.replace(lambda u: isinstance(u, Indexed),
                   lambda u: inst.value(str(u.base), *[int(i) for i in u.indices]))
     z, a, b, x = Symbol("z"), Symbol("a"), Symbol("b"), Symbol("x")
@@ -86,18 +94,21 @@ def evaluate(expr, subs, inst, functions=None, x_value=None):
 
 
 def concrete_gradient(inst, N, j, i, cost_name="logloss"):
-    """d Lambda / d W_N[j, i] of the concrete network, by sympy.diff on explicit matrices (ground truth)."""
-    Ws = [Matrix(inst.sizes[M + 1], inst.sizes[M], lambda r, c, M=M: Symbol(f"w{M}_{r}_{c}"))
-          for M in range(inst.L)]
+    """d Lambda / d W_N[j, i] of the concrete network by sympy.diff on explicit matrices (ground truth).
+
+    Only W_N[j, i] stays symbolic; every other weight is its value already (as derive.ground_truth_at does).
+    """
+    w = Symbol("w")
     A = Matrix(inst.sizes[0], inst.n, lambda r, c: inst.value("X", r, c))
-    for W in Ws:
+    for M in range(inst.L):
+        W = inst.weights(M)
+        if M == N:
+            W[j, i] = w
         A = (W * A).applyfunc(inst.act)
     Y = Matrix(inst.sizes[-1], inst.n, lambda r, c: inst.value("Y", r, c))
     cost = sum(lam(cost_name, A[r, c], Y[r, c]) for r in range(A.rows) for c in range(inst.n)) / inst.n
-    g = sp.diff(cost, Ws[N][j, i])
-    values = {Ws[M][r, c]: inst.value(f"W{M}", r, c) for M in range(inst.L)
-              for r in range(inst.sizes[M + 1]) for c in range(inst.sizes[M])}
-    return sp.N(g.xreplace(values), DIGITS)
+    g = sp.diff(cost, w)
+    return sp.N(g.xreplace({w: inst.value(f"W{N}", j, i)}), DIGITS)
 
 
 def close(a, b, rel=1e-25):

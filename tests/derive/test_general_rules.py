@@ -55,15 +55,13 @@ def _direct_assignments(N, rng, count):
     return out
 
 
-@pytest.mark.parametrize("activation,cost", [("phi", "logloss"), ("phi", "mse")])
+@pytest.mark.parametrize("activation,cost", COMBOS)
 @pytest.mark.parametrize("N", [0, 1, 2])
 def test_rules_in_direct_proofs_are_sound(activation, cost, N):
-    """The rules only move sums, indices and factors; phi (made concrete when evaluating) stands for any
-    activation. The sigmoid proofs use the same rules; their end results are checked in test_general.py."""
     proof = prove_direct(N, 3, activation, cost)
     assert proof.proven
     rng = random.Random(100 * N + len(activation + cost))
-    assert _check_rule_steps(proof, _direct_assignments(N, rng, 2), activation) >= 8
+    assert _check_rule_steps(proof, _direct_assignments(N, rng, 4), activation) >= 16
 
 
 def _lemma_assignments(rng, count, square=False):
