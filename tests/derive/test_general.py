@@ -118,3 +118,27 @@ def test_sympy_index_form_derivative_matches_concrete_ground_truth(N):
         subs = dict(zip(net.m, sizes, strict=True)) | {net.n: n, J: sizes[N + 1] - 1, I: 0}
         truth = concrete_gradient(inst, N, sizes[N + 1] - 1, 0, "logloss")
         assert close(evaluate(proof.steps[1].expr, subs, inst), truth)
+
+
+@pytest.mark.parametrize("cost", ["logloss", "mse"])
+def test_theorem_matches_derive_ground_truth_at(cost):
+    """Cross-check with the fixed-size package: derive.ground_truth_at (sympy.diff, derive.build_network)."""
+    np = pytest.importorskip("numpy")
+    derive = pytest.importorskip("derive")
+    if not hasattr(derive, "ground_truth_at"):
+        pytest.skip("derive.ground_truth_at not available")
+    net = IndexNet(3, "sigmoid", cost)
+    for sizes, n in [((3, 2, 3, 2), 2), ((2, 3, 1, 2), 3)]:
+        inst = Instance(sizes, n, "sigmoid", seed=11)
+
+        def mat(name, rows, cols, inst=inst):
+            return np.array([[float(inst.value(name, r, c)) for c in range(cols)] for r in range(rows)])
+
+        weights = [mat(f"W{N}", sizes[N + 1], sizes[N]) for N in range(3)]
+        X, Y = mat("X", sizes[0], n), mat("Y", sizes[3], n)
+        entries = [(N, sizes[N + 1] - 1, 0) for N in range(3)]
+        truth = derive.ground_truth_at(sizes, weights, X, Y, entries=entries, activation="sigmoid", cost=cost)
+        for N, j, i in entries:
+            subs = dict(zip(net.m, sizes, strict=True)) | {net.n: n, J: j, I: i}
+            ours = evaluate(_closed_entry(net, N), subs, inst)
+            assert abs(float(ours) - float(truth[(N, j, i)])) <= 1e-12 * (1 + abs(float(ours)))
