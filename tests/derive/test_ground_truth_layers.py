@@ -50,17 +50,20 @@ def _compose(net, N, r, c):
     dZ = sympy.zeros(net.W[N].rows, net.n)
     for s in range(net.n):
         dZ[r, s] = d_entry.xreplace({Symbol("q", real=True): net.A[N][c, s], W_: w})
+    (_,), (d_act,) = stage_expressions("activation", act=act)
+    z = Function("z", real=True)(W_)
     for ell in range(N + 1, net.L):
         m_in, m_out = net.W[ell].cols, net.W[ell].rows
-        _, derivs = stage_expressions("hidden", m_in=m_in, m_out=m_out, act=act, bias=False)
+        _, derivs = stage_expressions("affine", m_in=m_in, m_out=m_out)
         new = sympy.zeros(m_out, net.n)
         for s in range(net.n):
-            rep = {Derivative(Function(f"z{j}", real=True)(W_), W_): dZ[j, s] for j in range(m_in)}
-            fun = {Function(f"z{j}", real=True)(W_): net.Z[ell][j, s] for j in range(m_in)}
+            du = [d_act.xreplace({Derivative(z, W_): dZ[j, s]}).xreplace({z: net.Z[ell][j, s]})
+                  for j in range(m_in)]
+            rep = {Derivative(Function(f"u{j}", real=True)(W_), W_): du[j] for j in range(m_in)}
             wts = {Symbol(f"W{k}_{j}", real=True): net.W[ell][k, j]
                    for k in range(m_out) for j in range(m_in)}
             for k in range(m_out):
-                new[k, s] = derivs[k].xreplace(rep).xreplace(fun).xreplace(wts)
+                new[k, s] = derivs[k].xreplace(rep).xreplace(wts)
         dZ = new
     m_L = net.sizes[-1]
     _, (d_out,) = stage_expressions("output", m_L=m_L, n=net.n, act=act, out=None, cost=net.cost_spec.name)
@@ -87,10 +90,12 @@ def test_composed_stages_are_sympy_diff_of_the_whole_cost(sizes, n, act, cost):
 
 
 def test_stage_derivatives_keep_sympy_functions_and_derivatives():
-    exprs, derivs = stage_expressions("hidden", m_in=2, m_out=1, act="sigmoid")
-    z0 = Function("z0", real=True)(W_)
-    assert Derivative(z0, W_) in derivs[0].atoms(Derivative)
+    exprs, derivs = stage_expressions("affine", m_in=2, m_out=1)
+    u0 = Function("u0", real=True)(W_)
+    assert Derivative(u0, W_) in derivs[0].atoms(Derivative)
     assert sympy.diff(exprs[0], W_) == derivs[0]
+    (phi_z,), (d_phi,) = stage_expressions("activation", act="sigmoid")
+    assert d_phi == phi_z * (1 - phi_z) * Derivative(phi_z.args[0], W_)  # eq 16 by sympy, times dz/dw
     with pytest.raises(ValueError, match="unknown stage"):
         stage_expressions("nowhere")
 
