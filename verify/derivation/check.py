@@ -37,10 +37,10 @@ class Checker:
 
     def models(self, config: Config) -> list[Model]:
         key = (config.sizes, config.batch, config.activation, config.cost, config.output_activation,
-               config.seed, config.points)
+               config.seed, config.points, config.bias)
         if key not in self._models:
             self._models[key] = [Model(config.sizes, config.batch, config.activation, config.cost,
-                                       config.output_activation, config.seed, k)
+                                       config.output_activation, config.seed, k, config.bias)
                                  for k in range(config.points)]
         return self._models[key]
 

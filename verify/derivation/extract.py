@@ -15,9 +15,11 @@ __all__ = ["Config", "Display", "Part", "ConfigError", "parse_front_matter", "ex
            "Document", "DEFAULTS"]
 
 DEFAULTS = {"notation": "paper", "sizes": (3, 2, 3, 2), "batch": 2, "activation": "sigmoid",
-            "cost": "logloss", "output_activation": None, "seed": 0, "points": 2, "input_layer": 1}
+            "cost": "logloss", "output_activation": None, "seed": 0, "points": 2, "input_layer": 1,
+            "bias": False}
 _KEYS = {"notation", "sizes", "batch", "n", "activation", "cost", "output_activation", "seed", "points",
-         "input_layer", "title"}
+         "input_layer", "title", "bias"}
+NOTATIONS = ("paper", "standard", "theta")
 
 
 class ConfigError(ValueError):
@@ -35,11 +37,12 @@ class Config:
     seed: int = 0
     points: int = 2
     input_layer: int = 1
+    bias: bool = False
 
     def describe(self) -> str:
         out = f" (output {self.output_activation})" if self.output_activation else ""
         return (f"notation {self.notation}, sizes {','.join(map(str, self.sizes))}, n={self.batch}, "
-                f"activation {self.activation}{out}, cost {self.cost}")
+                f"activation {self.activation}{out}, cost {self.cost}" + (", biases" if self.bias else ""))
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,12 @@ def _value(key: str, raw: str, line: int):
         if not re.fullmatch(r"\d+", raw):
             raise ConfigError(f"front matter line {line}: {key} must be a non-negative integer, got {raw!r}")
         return int(raw)
-    if key == "notation" and raw not in ("paper", "standard"):
-        raise ConfigError(f"front matter line {line}: notation must be paper or standard, got {raw!r}")
+    if key == "notation" and raw not in NOTATIONS:
+        raise ConfigError(f"front matter line {line}: notation must be paper, standard or theta, got {raw!r}")
+    if key == "bias":
+        if raw.lower() not in ("true", "false", "yes", "no", "on", "off"):
+            raise ConfigError(f"front matter line {line}: bias must be true or false, got {raw!r}")
+        return raw.lower() in ("true", "yes", "on")
     if key == "output_activation" and raw in ("", "none", "None"):
         return None
     return raw
@@ -135,7 +142,7 @@ def _check_names(values: dict) -> None:
         if name is not None and name not in supported_act:
             choices = ", ".join(supported_act)
             raise ConfigError(f"front matter: unknown {key} {name!r} (choose one of {choices})")
-    supported_cost = [k for k, v in COSTS.items() if not v.softmax]
+    supported_cost = list(COSTS)
     if values["cost"] not in supported_cost:
         raise ConfigError(f"front matter: unsupported cost {values['cost']!r} "
                           f"(the derivation checker knows {', '.join(supported_cost)})")

@@ -29,11 +29,13 @@ def free_indices(members, notation) -> dict:
         if isinstance(node, S.Scripted):
             for item in node.sub + node.sup:
                 for x in S.walk(item):
-                    if isinstance(x, S.Sym) and len(x.name) == 1 and x.name.isalpha() and x.name not in "nTm":
+                    if (isinstance(x, S.Sym) and len(x.name) == 1 and x.name.isalpha() and x.name not in "nTm"
+                            and x.name not in bound):
                         roles.setdefault(x.name, "node")
             for item in node.pre:
                 for x in S.walk(item):
-                    if isinstance(x, S.Sym) and len(x.name) == 1 and x.name.isalpha() and x.name != "E":
+                    if (isinstance(x, S.Sym) and len(x.name) == 1 and x.name.isalpha() and x.name != "E"
+                            and x.name not in bound):
                         roles.setdefault(x.name, "layer")
             visit(node.base, bound)
             return

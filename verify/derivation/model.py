@@ -47,19 +47,26 @@ class Model:
     """Network values at point number ``index`` of the document (seeded by ``seed``)."""
 
     def __init__(self, sizes, n, activation="sigmoid", cost="logloss", output_activation=None, seed=0,
-                 index=0):
+                 index=0, bias=False):
         self.sizes, self.n, self.L = tuple(sizes), int(n), len(sizes) - 1
         self.activation, self.cost_name = activation, cost
         self.output_activation = output_activation
         self.phi = _mp_activation(activation)
         self.phi_out = _mp_activation(output_activation) if output_activation else self.phi
         self.lam = _mp_cost(cost)
+        self.softmax = _is_softmax(cost)
         rng = np.random.default_rng([int(seed), int(index), 2024])
         self.Wf = [rng.integers(-64, 65, size=(self.sizes[N + 1],
                                                self.sizes[N])) / 64.0 for N in range(self.L)]
         self.Xf = rng.integers(-16, 17, size=(self.sizes[0], self.n)) / 16.0
         self.Yf = rng.integers(1, 16, size=(self.sizes[-1], self.n)) / 16.0
+        if self.softmax:  # categorical targets: every column sums to 1
+            self.Yf = self.Yf / self.Yf.sum(axis=0, keepdims=True)
+        # biases are drawn last, so documents without biases keep their points
+        self.bf = ([rng.integers(-64, 65, size=(self.sizes[N + 1], 1)) / 64.0 for N in range(self.L)]
+                   if bias else None)
         with mpmath.workdps(DPS):
+            self.b = [Mat([[mpmath.mpf(x) for x in row] for row in b]) for b in self.bf] if bias else None
             self.W = [Mat([[mpmath.mpf(x) for x in row] for row in w]) for w in self.Wf]
             self.X = Mat([[mpmath.mpf(x) for x in row] for row in self.Xf])
             self.Y = Mat([[mpmath.mpf(x) for x in row] for row in self.Yf])
@@ -69,12 +76,13 @@ class Model:
     # -------------------------------------------------------------- forward pass with an override
     def forward(self, overrides: tuple = ()) -> tuple[list, list, list]:
         """(Z, A, W): Z[N], A[N], W[N] as Mat (Z[0] None), with ``overrides`` ((kind, N, r, c), value)
-        applied: kind 'w' replaces W_N[r, c]; 'a'/'z' replace one entry of A_N/Z_N before it propagates.
+        applied: kind 'w' replaces W_N[r, c], 'b' the bias b_N[r]; 'a'/'z' replace one entry of A_N/Z_N
+        before it propagates.
         Layers before the first overridden one are taken from the unperturbed pass (eqs 9, 13)."""
         key = ("fw", overrides)
         if key in self._cache:
             return self._cache[key]
-        ov = {k: v for k, v in overrides if k[0] in ("w", "a", "z")}
+        ov = {k: v for k, v in overrides if k[0] in ("w", "b", "a", "z")}
         result = self.forward(()) if not ov and overrides else self._forward(ov)
         if len(self._cache) > 20000:
             self._cache.clear()
@@ -82,7 +90,7 @@ class Model:
         return result
 
     def _forward(self, ov: dict):
-        start = min((k[1] + 1 if k[0] == "w" else k[1] for k in ov), default=0)
+        start = min((k[1] + 1 if k[0] in ("w", "b") else k[1] for k in ov), default=0)
         if start > 0:
             Z0, A0, W0 = self.forward(())
             Z, A = list(Z0[:start]), list(A0[:start])
@@ -97,11 +105,15 @@ class Model:
         for N in range(start - 1, self.L):
             prev = A[N].data
             w = W[N].data
-            z = Mat([[mpmath.fsum(w[r][k] * prev[k][s] for k in range(len(prev))) for s in range(self.n)]
-                     for r in range(len(w))])
+            bias = self.biases(tuple(ov.items()))[N].data if self.b else [[0]] * len(w)
+            z = Mat([[mpmath.fsum(w[r][k] * prev[k][s] for k in range(len(prev))) + bias[r][0]
+                      for s in range(self.n)] for r in range(len(w))])
             z = self._with(z, ov, "z", N + 1)
-            f = self.phi_out if N + 1 == self.L else self.phi
-            a = self._with(z.map(f), ov, "a", N + 1)
+            if N + 1 == self.L and self.softmax:
+                a = self._with(_softmax(z), ov, "a", N + 1)
+            else:
+                f = self.phi_out if N + 1 == self.L else self.phi
+                a = self._with(z.map(f), ov, "a", N + 1)
             Z.append(z)
             A.append(a)
         return Z, A, W
@@ -115,6 +127,13 @@ class Model:
         for (_, _, r, c), v in hits:
             data[r][c] = v
         return Mat(data)
+
+    def biases(self, overrides: tuple = ()) -> list | None:
+        """[b_N] (m_{N+1} x 1 Mat) with 'b' overrides applied, or None for a network without biases."""
+        if self.b is None:
+            return None
+        ov = {k: v for k, v in overrides if k[0] == "b"}
+        return [self._with(b, ov, "b", N) for N, b in enumerate(self.b)] if ov else self.b
 
     def targets(self, overrides: tuple = ()) -> Mat:
         """Y (m_L, n), with 'y' overrides applied."""
@@ -130,13 +149,18 @@ class Model:
 
     # -------------------------------------------------------------- ground truth
     def truth_entries(self, keys) -> dict:
-        """{(N, r, c): d Lambda / d W_N[r, c]} by ``derive.ground_truth_at`` (sympy.diff) at the exact point,
+        """{(N, r, c): d Lambda / d W_N[r, c]} (and {("b", N, r): d Lambda / d b_N[r]}) by
+        ``derive.ground_truth_at`` (sympy.diff) at the exact point,
         fetched lazily (only what an equation asks for) and cached."""
         missing = [k for k in keys if k not in self._truth]
-        for N in sorted({k[0] for k in missing}):  # small matrices are fetched whole, in one call
+        # small matrices are fetched whole, in one call
+        for N in sorted({k[1] if k[0] == "b" else k[0] for k in missing}):
             if self.sizes[N] * self.sizes[N + 1] <= 400:
                 missing += [(N, r, c) for r in range(self.sizes[N + 1]) for c in range(self.sizes[N])
                             if (N, r, c) not in self._truth and (N, r, c) not in missing]
+                if self.b is not None:
+                    missing += [("b", N, r) for r in range(self.sizes[N + 1])
+                                if ("b", N, r) not in self._truth and ("b", N, r) not in missing]
         if missing:
             try:
                 from derive.evaluate import ground_truth_at
@@ -144,6 +168,7 @@ class Model:
                 from derive import ground_truth_at
             values = ground_truth_at(self.sizes, self.Wf, self.Xf, self.Yf, entries=missing,
                                      activation=self.activation, cost=self.cost_name, dps=DPS - 5,
+                                     biases=self.bf,
                                      output_activation=self.output_activation)
             with mpmath.workdps(DPS):
                 for key in missing:
@@ -155,3 +180,27 @@ class Model:
         keys = [(N, r, c) for r in range(self.sizes[N + 1]) for c in range(self.sizes[N])]
         values = self.truth_entries(keys)
         return Mat([[values[(N, r, c)] for c in range(self.sizes[N])] for r in range(self.sizes[N + 1])])
+
+    def truth_bias(self, N: int) -> Mat:
+        """grad_b[N] (m_{N+1} x 1), d Lambda / d b_N from the ground truth."""
+        keys = [("b", N, r) for r in range(self.sizes[N + 1])]
+        values = self.truth_entries(keys)
+        return Mat([[values[k]] for k in keys])
+
+
+def _is_softmax(name: str) -> bool:
+    from derive.functions import get_cost
+
+    return bool(get_cost(name).softmax)
+
+
+def _softmax(z: Mat) -> Mat:
+    """Column-wise softmax (each sample's output layer), stabilised by the column maximum."""
+    cols = []
+    for s in range(z.cols):
+        col = [z.data[r][s] for r in range(z.rows)]
+        top = max(col)
+        ex = [mpmath.exp(v - top) for v in col]
+        total = mpmath.fsum(ex)
+        cols.append([v / total for v in ex])
+    return Mat([[cols[s][r] for s in range(z.cols)] for r in range(z.rows)])

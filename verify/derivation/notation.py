@@ -410,6 +410,10 @@ def _letter(x) -> bool:
 
 
 def make_notation(config):
+    if config.notation == "theta":
+        from .theta import ThetaNotation
+
+        return ThetaNotation(config)
     if config.notation == "standard":
         from .standard import StandardNotation
 

@@ -112,6 +112,9 @@ def _matching_brace(text: str, open_at: int) -> int | None:
     return None
 
 
+_GREEK_NAMES = re.search(r"GREEK\.1: /\\\\\((.*?)\)", (Path(__file__).with_name("grammar.lark"))
+                         .read_text(encoding="utf-8")).group(1)
+
 # ---------------------------------------------------------------- parser --------------------------------
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
 
@@ -239,6 +242,16 @@ class _ToAST(Transformer):
 
     def greek(self, tok):
         return Sym(_pos(tok), str(tok))
+
+    def accented(self, tok):
+        """``\\bar{\\theta}``, ``\\bar\\theta``, ``\\tilde x``: one symbol named ``\\bar\\theta``."""
+        m = re.fullmatch(r"\\(bar|tilde|overline)\s*\{?\s*(\\?[A-Za-z]+)\s*\}?", str(tok))
+        if m.group(2).startswith("\\") and not re.fullmatch(_GREEK_NAMES, m.group(2)[1:]):
+            raise ParseError(f"unknown command {m.group(2)} under \\{m.group(1)}", _pos(tok) + 1)
+        if not m.group(2).startswith("\\") and len(m.group(2)) != 1:
+            raise ParseError(f"\\{m.group(1)} takes one letter or Greek letter", _pos(tok) + 1)
+        accent = "bar" if m.group(1) == "overline" else m.group(1)
+        return Sym(_pos(tok), f"\\{accent}{m.group(2)}")
 
     def func(self, tok):
         return Func(_pos(tok), str(tok)[1:])
