@@ -247,7 +247,8 @@ def prove_gradient(scale=True):
 
     ``scale=False`` plants the paper's lost factor 1/n (tests only).
     """
-    mN, mP, n, k, lv, s = _lemma_symbols()
+    _, _, n, k, lv, s = _lemma_symbols()
+    mN, mP = width("m_N"), width("m_N1")
     j, i = index("j"), index("i")
     W, Dl, A = IndexedBase("W_N"), IndexedBase("delta_N1"), IndexedBase("A_N")
     statement = ("Claim(N+1) => d Lambda/d W_N[j, i] = ((1/n) delta_{N+1} A_N^T)[j, i] (eq 93) for all "
@@ -263,6 +264,9 @@ def prove_gradient(scale=True):
         t = h.replace(lambda e: isinstance(e, Derivative), lambda e: sp.diff(e.expr, W[j, i]))
         proof.steps.append(Step("sympy.diff: d W_N[k, l]/d W_N[j, i] = KroneckerDelta(j, k)*"
                                 "KroneckerDelta(i, l)", t, "sympy"))
+        proof.steps.append(Step("for comparison only (not used): sympy's own Sum.doit() here keeps a "
+                                "Piecewise on i <= m_N - 1 and the KroneckerDelta(j, k) inside the k-sum",
+                                t.doit(), "check"))
         t = _rule(proof, "sum both KroneckerDeltas out", "sift", sift, t, {j: mP - 1, i: mN - 1})
         t = _rule(proof, FLAT, "flatten", flatten, t)
         Dm, Am = MatrixSymbol("delta_N1", mP, n), MatrixSymbol("A_N", mN, n)

@@ -21,7 +21,8 @@ from derive.general_rules import RULES
 
 __all__ = ["proof_to_dict", "render", "run_cli"]
 
-HOW = {"sympy": "sympy (automatic)", "rule": "rule", "definition": "definition", "check": "check"}
+HOW = {"sympy": "sympy (automatic)", "rule": "rule", "definition": "definition",
+       "check": "sympy, for comparison"}
 THEOREM = (
     "Theorem. For every depth L >= 1, all widths m_0..m_L >= 1, every batch size n >= 1 and every layer "
     "N in 0..L-1: d Lambda / d W_N[j, i] = ((1/n) delta_{N+1} A_N^T)[j, i] with delta_L from eqs 84-88 "

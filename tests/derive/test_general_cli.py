@@ -38,7 +38,7 @@ def test_json_for_each_activation_and_cost(activation, cost, capsys):
     assert data["proven"] is True and data["activation"] == activation and data["cost"] == cost
     assert len(data["proofs"]) == 6 and all(p["residual"] == "0" for p in data["proofs"])
     hows = {st["how"] for p in data["proofs"] for st in p["steps"]}
-    assert hows == {"sympy", "rule", "definition"}
+    assert hows == {"sympy", "rule", "definition", "check"}
     assert set(data["rules"]) == {"sift", "flatten", "canonical", "fold"}
 
 

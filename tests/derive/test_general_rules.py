@@ -70,7 +70,8 @@ def _lemma_assignments(rng, count, square=False):
     for _ in range(count):
         a, b, c = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 3)
         b = a if square else b
-        subs = {mM: a, mP: b, n: c, width("m1"): b, J: rng.randrange(b), I: rng.randrange(a)}
+        subs = {mM: a, mP: b, n: c, width("m1"): b, width("m_N"): a, width("m_N1"): b, J: rng.randrange(b),
+                I: rng.randrange(a)}
         out.append((subs, (a, b), c))
     return out
 
