@@ -18,6 +18,8 @@ from .values import Mat, OutOfRange, as_scalar, close, neg, scale, transpose
 __all__ = ["hint_for", "value_hint"]
 
 MAX_EDITS = 80
+_BIAS_SWAP = {"\\theta": "\\bar\\theta", "\\Theta": "\\bar\\Theta", "\\bar\\theta": "\\theta",
+              "\\bar\\Theta": "\\Theta"}
 
 
 def _eq(a, b) -> bool:
@@ -90,7 +92,8 @@ def _edits(member):
                 yield (f"wrong layer index: {{}}_{layer}{_name(node)} at column {{col}} should be "
                        f"{{}}_{new}{_name(node)}", node.pos, _swap(member, node, edited))
     for node in nodes:
-        matrix_like = ("\\delta", "D", "W", "A", "Z", "a", "z", "w", "x", "y")
+        matrix_like = ("\\delta", "D", "W", "A", "Z", "a", "z", "w", "x", "y", "\\theta", "\\Theta",
+                       "\\bar\\theta", "\\bar\\Theta")
         if isinstance(node, S.Sym) and node.name in matrix_like and (node.pre or node.sup
                                                                       or node.name in "WAZ"):
             has_t = bool(node.sup) and isinstance(node.sup[-1], S.Sym) and node.sup[-1].name == "T"
@@ -99,6 +102,17 @@ def _edits(member):
             what = "remove the ^T" if has_t else "a ^T is missing"
             yield (f"transpose: {what} on {_name(node)} at column {{col}}", node.pos, _swap(member, node,
                                                                                             edited))
+    for node in nodes:  # theta notation: the bias column of theta (the bias row of theta^T)
+        if isinstance(node, S.Sym) and node.name in _BIAS_SWAP and node.sup:
+            edited = S.Sym(node.pos, _BIAS_SWAP[node.name], node.pre, node.sub, node.sup, node.primes)
+            if node.name.startswith("\\bar"):
+                text = ("bias column: {name} at column {{col}} should be {new} (the bias column is part of "
+                        "the parameters here)")
+            else:
+                text = ("bias row: {name} at column {{col}} should be {new}: the bias unit's row has to be "
+                        "dropped (the bias unit a_0 = 1 does not depend on z)")
+            yield (text.format(name=node.name, new=_BIAS_SWAP[node.name]), node.pos,
+                   _swap(member, node, edited))
     for node in nodes:
         if (isinstance(node, S.Bin) and node.op in "+-" and isinstance(node.left,
                                                                        S.Sym) and node.left.name == "m"

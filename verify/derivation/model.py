@@ -60,8 +60,8 @@ class Model:
                                                self.sizes[N])) / 64.0 for N in range(self.L)]
         self.Xf = rng.integers(-16, 17, size=(self.sizes[0], self.n)) / 16.0
         self.Yf = rng.integers(1, 16, size=(self.sizes[-1], self.n)) / 16.0
-        if self.softmax:  # categorical targets: every column sums to 1
-            self.Yf = self.Yf / self.Yf.sum(axis=0, keepdims=True)
+        if self.softmax:  # categorical targets: one-hot columns (exact, every column sums to 1)
+            self.Yf = np.eye(self.sizes[-1])[:, rng.integers(0, self.sizes[-1], size=self.n)]
         # biases are drawn last, so documents without biases keep their points
         self.bf = ([rng.integers(-64, 65, size=(self.sizes[N + 1], 1)) / 64.0 for N in range(self.L)]
                    if bias else None)
