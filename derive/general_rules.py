@@ -84,6 +84,8 @@ def _sift_one(summand, limits, ranges):
             a = fac.args[0] if fac.args[1] == k else fac.args[1]
             if a.has(k) or ranges.get(a) != hi:
                 continue
+            if any(a in {lim[0] for lim in inner.limits} for inner in summand.atoms(Sum)):
+                continue  # substituting k -> a would be captured by an inner sum over a
             rest = sp.Add(*[t / fac for t in terms]).xreplace({k: a})
             rest_limits = [lim for q, lim in enumerate(limits) if q != pos]
             if any(lim[1].has(k) or lim[2].has(k) for lim in rest_limits):
@@ -202,9 +204,10 @@ def _merge_add(terms):
     first = parts[0][1].limits
     bounds = [(lo, hi) for _, lo, hi in first]
     summand = sp.S.Zero
+    names = {lim[0] for lim in first}
     for c, sm in parts:
-        if [(lo, hi) for _, lo, hi in sm.limits] != bounds:
-            return None
+        if [(lo, hi) for _, lo, hi in sm.limits] != bounds or sm.free_symbols & names:
+            return None  # other bounds, or renaming would capture a free index
         summand += c * sm.function.xreplace({lim[0]: f[0] for lim, f in zip(sm.limits, first, strict=True)})
     return Sum(summand, *first)
 

@@ -168,3 +168,20 @@ def test_fold_replaces_exactly_the_pre_activation_definition():
         inst = Instance(sizes, 2, "phi", seed=5)
         subs = dict(zip(net.m, sizes, strict=True)) | {net.n: 2, k: 0, s: 1}
         assert close(evaluate(sp.sin(z2), subs, inst), evaluate(sp.sin(net.Z[2][k, s]), subs, inst))
+
+
+def test_flatten_does_not_merge_when_renaming_would_capture():
+    expr = Sum(W[k, s], (k, 0, m - 1)) + Sum(V[l, k], (l, 0, m - 1))  # k is free in the second sum
+    new, _ = flatten(expr)
+    for mv, kv in [(2, 0), (3, 2), (1, 0)]:
+        subs = {m: mv, s: 0}
+        assert close(_value(expr.subs(k, kv), subs), _value(new.subs(k, kv), subs))
+
+
+def test_sift_does_not_substitute_into_a_capturing_inner_sum():
+    # l is free outside and bound inside: sifting k -> l would be captured
+    expr = Sum(KroneckerDelta(l, k) * Sum(W[k, l], (l, 0, m - 1)), (k, 0, m - 1))
+    new, count = sift(expr, {l: m - 1})
+    assert count == 0
+    for mv, lv in [(2, 1), (3, 0)]:
+        assert close(_value(expr.subs(l, lv), {m: mv}), _value(new.subs(l, lv), {m: mv}))
