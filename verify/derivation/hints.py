@@ -172,7 +172,8 @@ def _index_edits(member, letters):
 
 
 def _name(node) -> str:
-    return node.name.lstrip("\\")
+    name = node.name
+    return name[1:] if name.startswith("\\") and "\\" not in name[1:] else name
 
 
 def _swap(root, target, new):
