@@ -133,7 +133,7 @@ def main(argv=None) -> int:
 
     from numeric import mnist
     from numeric.threads import blas_info, blas_threads
-    from numeric.train import accuracy
+    from numeric.train import accuracy, as_float_data
 
     data = mnist.load()
     y = data.train_y.astype(np.int64)
@@ -157,7 +157,7 @@ def main(argv=None) -> int:
     with torch.no_grad():
         torch_acc = float((net(torch.from_numpy(data.test_X.astype(np.float32) / 255)).argmax(1).numpy()
                            == data.test_y).mean())
-    ours_acc = accuracy(tr.predict(data.test_X.astype(np.float32) / 255), data.test_y)
+    ours_acc = accuracy(tr.predict(as_float_data(data.test_X)), data.test_y)
     o, p = statistics.median(ours_t), statistics.median(torch_t)
     oc, pc = statistics.median(ours_c), statistics.median(torch_c)
     result = {

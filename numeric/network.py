@@ -121,7 +121,8 @@ def gradients(weights, X, Y, activation: str = "sigmoid", cost: str = "logloss",
     grad_b: list = [None] * L
     for N in range(L, 0, -1):
         grad_W[N - 1] = delta @ A[N - 1].T                                # (89), (91), (93)
-        grad_b[N - 1] = delta.sum(axis=1)
+        if given_b is not None:
+            grad_b[N - 1] = delta.sum(axis=1)
         if N > 1:
             delta = (W[N - 1].T @ delta) * DERIVATIVES[activation](Z[N - 1], A[N - 1])  # (90), (92)
     if given_b is None:

@@ -87,7 +87,7 @@ def test_reference_network_closed_form_with_one_over_n():
     Z, A = numeric.forward(W, X)
     grads = numeric.gradients(W, X, Y)
     np.testing.assert_array_equal(grads[2], ((A[3] - Y) / 5) @ A[2].T)
-    assert Z[0] is None and A[0] is X or np.array_equal(A[0], X)
+    assert Z[0] is None and np.array_equal(A[0], X)
     assert [a.shape for a in A] == [(3, 5), (4, 5), (4, 5), (2, 5)]
 
 
@@ -104,9 +104,11 @@ def test_random_sizes_and_depths(sizes, n, seed, pair, bias):
     gW = res if b is None else res[0]
     assert [g.shape for g in gW] == [w.shape for w in W]
     assert all(g.dtype == np.float64 for g in gW)
-    if act == "relu":  # random pre-activations may sit next to the kink, where differences straddle it
-        return
-    cW, _ = central(W, X, Y, act, cost, None if b is None else b, out)
+    if act == "relu":  # central differences straddling the kink are meaningless: only check away from it
+        Z, _ = numeric.forward(W, X, act, b, "softmax" if cost == "softmax_ce" else out)
+        if min((np.abs(z).min() for z in Z[1:-1]), default=np.inf) < 1e-4:
+            return
+    cW, _ = central(W, X, Y, act, cost, b, out)
     assert_close(gW, cW, "grad_W")
 
 

@@ -24,5 +24,6 @@ def test_with_threadpoolctl():
     tpc = pytest.importorskip("threadpoolctl")
     with threads.blas_threads(1):
         assert all(d["num_threads"] == 1 for d in tpc.threadpool_info() if d["user_api"] == "blas")
-    with threads.blas_threads(None):
-        pass
+    before = [d["num_threads"] for d in tpc.threadpool_info() if d["user_api"] == "blas"]
+    with threads.blas_threads(None):  # None leaves the thread counts alone
+        assert [d["num_threads"] for d in tpc.threadpool_info() if d["user_api"] == "blas"] == before
