@@ -7,8 +7,8 @@ import itertools
 from . import syntax as S
 from .evaluate import Ctx, Rule, ev
 from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, sum_vars, uses_truth
-from .values import EvalError, Mat, OutOfRange, ShapeError, Unsupported, fmt
-from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Verdict, compare, shape_text
+from .values import EvalError, Mat, OutOfRange, ShapeError, Unsupported, fmt, shape_text
+from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Verdict, compare
 
 __all__ = ["Run", "digest"]
 

@@ -162,10 +162,8 @@ class Model:
                     missing += [("b", N, r) for r in range(self.sizes[N + 1])
                                 if ("b", N, r) not in self._truth and ("b", N, r) not in missing]
         if missing:
-            try:
-                from derive.evaluate import ground_truth_at
-            except ImportError:  # pragma: no cover - older derive layout
-                from derive import ground_truth_at
+            from derive import ground_truth_at
+
             values = ground_truth_at(self.sizes, self.Wf, self.Xf, self.Yf, entries=missing,
                                      activation=self.activation, cost=self.cost_name, dps=DPS - 5,
                                      biases=self.bf,
@@ -180,12 +178,6 @@ class Model:
         keys = [(N, r, c) for r in range(self.sizes[N + 1]) for c in range(self.sizes[N])]
         values = self.truth_entries(keys)
         return Mat([[values[(N, r, c)] for c in range(self.sizes[N])] for r in range(self.sizes[N + 1])])
-
-    def truth_bias(self, N: int) -> Mat:
-        """grad_b[N] (m_{N+1} x 1), d Lambda / d b_N from the ground truth."""
-        keys = [("b", N, r) for r in range(self.sizes[N + 1])]
-        values = self.truth_entries(keys)
-        return Mat([[values[k]] for k in keys])
 
 
 def _is_softmax(name: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import mpmath
 
-__all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "OutOfRange", "is_mat", "shape", "close",
+__all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "OutOfRange", "shape", "shape_text", "close",
            "matmul", "hadamard", "scale", "add", "neg", "transpose", "elementwise", "as_scalar", "fmt"]
 
 
@@ -54,10 +54,6 @@ class Mat:
         return f"Mat({self.rows}x{self.cols})"
 
 
-def is_mat(v) -> bool:
-    return isinstance(v, Mat)
-
-
 def shape(v) -> tuple[int, int]:
     return (v.rows, v.cols) if isinstance(v, Mat) else (1, 1)
 
@@ -69,7 +65,7 @@ def as_scalar(v):
     return v
 
 
-def _shape_text(v) -> str:
+def shape_text(v) -> str:
     return f"{v.rows}×{v.cols}" if isinstance(v, Mat) else "scalar"
 
 
@@ -78,7 +74,7 @@ def matmul(a, b, pos=-1, op="⊙"):
     if not isinstance(a, Mat) or not isinstance(b, Mat):
         return scale(a, b)
     if a.cols != b.rows:
-        raise ShapeError(f"matrix product {_shape_text(a)} {op} {_shape_text(b)}: inner sizes differ", pos)
+        raise ShapeError(f"matrix product {shape_text(a)} {op} {shape_text(b)}: inner sizes differ", pos)
     return Mat([[mpmath.fsum(a.data[i][k] * b.data[k][j] for k in range(a.cols)) for j in range(b.cols)]
                 for i in range(a.rows)])
 
@@ -88,7 +84,7 @@ def hadamard(a, b, pos=-1, op="*"):
     if not isinstance(a, Mat) or not isinstance(b, Mat):
         return scale(a, b)
     if (a.rows, a.cols) != (b.rows, b.cols):
-        raise ShapeError(f"element-wise product {_shape_text(a)} {op} {_shape_text(b)}: shapes differ", pos)
+        raise ShapeError(f"element-wise product {shape_text(a)} {op} {shape_text(b)}: shapes differ", pos)
     rows = zip(a.data, b.data, strict=True)
     return Mat([[x * y for x, y in zip(ra, rb, strict=True)] for ra, rb in rows])
 
@@ -104,10 +100,10 @@ def scale(a, b):
 def add(a, b, sign=1, pos=-1):
     a, b = as_scalar(a), as_scalar(b)
     if isinstance(a, Mat) != isinstance(b, Mat):
-        raise ShapeError(f"cannot add a {_shape_text(a)} and a {_shape_text(b)}", pos)
+        raise ShapeError(f"cannot add a {shape_text(a)} and a {shape_text(b)}", pos)
     if isinstance(a, Mat):
         if (a.rows, a.cols) != (b.rows, b.cols):
-            raise ShapeError(f"cannot add a {_shape_text(a)} and a {_shape_text(b)} matrix", pos)
+            raise ShapeError(f"cannot add a {shape_text(a)} and a {shape_text(b)} matrix", pos)
         rows = zip(a.data, b.data, strict=True)
         return Mat([[x + sign * y for x, y in zip(ra, rb, strict=True)] for ra, rb in rows])
     return a + sign * b

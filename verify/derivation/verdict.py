@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from .extract import Config
 from .model import TOL
-from .values import Mat, as_scalar, close, shape
+from .values import Mat, as_scalar, close, shape, shape_text
 
-__all__ = ["HOLDS", "FAILS", "DEFINITION", "NOT_CHECKED", "Verdict", "Report", "compare", "shape_text"]
+__all__ = ["HOLDS", "FAILS", "DEFINITION", "NOT_CHECKED", "Verdict", "Report", "compare"]
 
 HOLDS, FAILS, DEFINITION, NOT_CHECKED = "holds", "fails", "definition", "not checked"
 
@@ -76,6 +76,3 @@ def compare(left, right):
                 return ((r + 1, c + 1), left.data[r][c], right.data[r][c], "values differ")
     return None
 
-
-def shape_text(v) -> str:
-    return f"{v.rows}×{v.cols}" if isinstance(v, Mat) else "scalar"
