@@ -20,6 +20,7 @@ import sympy
 from sympy import Matrix, Rational, Subs, Symbol
 
 from derive import build_network, prove
+from derive.cost_model import proof_units
 
 TARGETS = [((3, 2, 3, 2), 2, 1.0), ((4, 4, 4, 3), 2, 3.0), ((8, 8, 8, 4), 4, 60.0)]
 NAIVE_LIMIT_UNITS = 5000  # proof_units above which the naive route is skipped (it needs minutes or hours)
@@ -59,7 +60,6 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="only the two small targets")
     args = p.parse_args(argv)
-    from derive.cost_model import proof_units
     print(f"derive proof speed - python {platform.python_version()}, sympy {sympy.__version__}, "
           f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
     print(f"{'sizes':>12} {'n':>2} {'entries':>7} {'ours s':>8} {'target s':>8} {'met':>4} "
@@ -88,7 +88,7 @@ def main(argv=None) -> int:
         sys.stdout.flush()
         if ours > 10:  # big case: also with two processes
             t0 = time.perf_counter()
-            prove(build_network(sizes, n), workers=2)
+            prove(net, workers=2)
             double = time.perf_counter() - t0
             met = "yes" if double <= target else "NO"
             print(f"{'':>12} {'':>2} {'':>7} {double:8.2f} {target:8.0f} {met:>4} {'':>8} {'':>8}"

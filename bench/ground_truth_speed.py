@@ -39,6 +39,11 @@ def sample(sizes, total, seed):
     return keys
 
 
+def every_entry(sizes):
+    """Every weight entry (N, r, c) of the network."""
+    return [(N, r, c) for N in range(len(sizes) - 1) for r in range(sizes[N + 1]) for c in range(sizes[N])]
+
+
 def timed(sizes, n, keys, method, seed=21):
     Ws, X, Y = data(sizes, n, seed)
     t = time.perf_counter()
@@ -52,12 +57,11 @@ def main():
              ("784-30-10, n=10", (784, 30, 10), 10, 300)]
     print(f"{'network':40s} {'entries':>8s} {'layers s':>9s}")
     for label, sizes, n, total in cases:
-        keys = sample(sizes, total, 0) if total else \
-            [(N, r, c) for N in range(len(sizes) - 1) for r in range(sizes[N + 1]) for c in range(sizes[N])]
+        keys = sample(sizes, total, 0) if total else every_entry(sizes)
         seconds, _ = timed(sizes, n, keys, "layers")
         print(f"{label:40s} {len(keys):>8d} {seconds:9.1f}", flush=True)
     sizes, n = (4,) * 5, 3
-    keys = [(N, r, c) for N in range(4) for r in range(4) for c in range(4)]
+    keys = every_entry(sizes)
     t_new, new = timed(sizes, n, keys, "layers")
     t_old, old = timed(sizes, n, keys, "tail")
     worst = max(abs(new[k] - old[k]) / abs(old[k]) for k in keys)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+import sympy
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -112,15 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         print(proof_json(proof, rows, identities))
     elif args.latex:
         forms = [entry_forms(net, *e) for e in entries]
-        render_latex(console, rows, [tuple(_latex(x) for x in f) for f in forms])
+        render_latex(console, rows, [tuple(sympy.latex(x) for x in f) for f in forms])
     else:
         render_proof(console, proof, rows, identities)
     return 0 if proof.proved else 1
-
-
-def _latex(expr) -> str:
-    import sympy
-    return sympy.latex(expr)
 
 
 def _prove_with_progress(net, args, err: Console):

@@ -75,8 +75,8 @@ def _softmax_rule(m: int):
     a = [Symbol(f"a{k}") for k in range(m)]
     y = [Symbol(f"y{k}") for k in range(m)]
     total = Symbol("S", positive=True)
-    soft = [exp(z[k]) / sympy.Add(*[exp(v) for v in z]) for k in range(m)]
     denominator = sympy.Add(*[exp(v) for v in z])
+    soft = [exp(z[k]) / denominator for k in range(m)]
 
     def in_a(expr):  # e^{c z_k} = (a_k S)^c with S = sum_k e^{z_k}
         expr = expr.xreplace({denominator: total})

@@ -27,7 +27,7 @@ import numpy as np
 import sympy
 from sympy import Matrix, Symbol
 
-from .evaluate_layers import evaluate_layers
+from .evaluate_layers import entry_point, evaluate_layers, mp_activation
 from .functions import MPMATH_FUNCTIONS, get_activation, get_cost
 from .ground_truth import derivative
 from .network import activate, batch_cost
@@ -74,9 +74,9 @@ def _mp_matrix(arr: np.ndarray) -> list[list]:
     return [[mpmath.mpf(float(v)) for v in row] for row in arr]
 
 
-def _forward_numbers(Ws, X, bs, act, out_name, cost):
+def _forward_numbers(Ws, X, bs, act):
     """Forward pass (eqs 9, 13) in mpmath at the current precision: Z[N], A[N] as lists of rows."""
-    mp_fn = _mp_activation(act)
+    mp_fn = mp_activation(act)
     A = [_mp_matrix(X)]
     Z = [None]
     L = len(Ws)
@@ -90,10 +90,6 @@ def _forward_numbers(Ws, X, bs, act, out_name, cost):
         if N + 1 < L:  # the output activations are never needed as numbers
             A.append([[mp_fn(v) for v in zr] for zr in z])
     return Z, A
-
-
-def _mp_activation(name: str):
-    return MPMATH_FUNCTIONS.get(name) or getattr(mpmath, name)
 
 
 @lru_cache(maxsize=64)
@@ -138,16 +134,8 @@ def _mp(values) -> list:
 
 def _entry_args(key, Ws, bs, Z, A, Y):
     """The numbers for the template of entry key = (N, r, c) or ("b", N, r)."""
-    if key[0] == "b":
-        _, N, r = key
-        c = None
-    else:
-        N, r, c = key
     n, L = Y.shape[1], len(Ws)
-    if c is None:
-        w0, q = mpmath.mpf(float(bs[N][r, 0])), [mpmath.mpf(1)] * n
-    else:
-        w0, q = mpmath.mpf(float(Ws[N][r, c])), [A[N][c][s] for s in range(n)]
+    N, r, w0, q = entry_point(key, Ws, bs, A, n)
     p = [Z[N + 1][r][s] - w0 * q[s] for s in range(n)]
     if N == L - 1:
         order = [r] + [k for k in range(Ws[N].shape[0]) if k != r]
@@ -220,7 +208,7 @@ def ground_truth_at(sizes, weights, X, Y, entries=None, activation="sigmoid", co
 
 def _evaluate(keys, sizes, Ws, X, Y, bs, n, act_name, out_name, cost_name, work_dps, method):
     with mpmath.workdps(work_dps):
-        Z, A = _forward_numbers(Ws, X, bs, act_name, out_name, cost_name)
+        Z, A = _forward_numbers(Ws, X, bs, act_name)
         if method == "layers":
             return evaluate_layers(keys, Ws, Y, bs, Z, A, act_name, out_name, cost_name)
         out = []

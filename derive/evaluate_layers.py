@@ -45,7 +45,7 @@ from sympy.printing.pycode import MpmathPrinter
 from .functions import MPMATH_FUNCTIONS, get_activation, get_cost
 from .network import activate, batch_cost
 
-__all__ = ["stage_expressions", "evaluate_layers"]
+__all__ = ["stage_expressions", "evaluate_layers", "entry_point", "mp_activation"]
 
 _w = Symbol("w", real=True)
 
@@ -150,8 +150,19 @@ def _output(m_L: int, n: int, act_name: str, out_name: str | None, cost_name: st
     return _compile([a, z, d, _symbols("y", m_L)], deriv)
 
 
-def _mp_activation(name: str):
+def mp_activation(name: str):
+    """The activation as an mpmath function (the registry's, else mpmath's own, e.g. tanh)."""
     return MPMATH_FUNCTIONS.get(name) or getattr(mpmath, name)
+
+
+def entry_point(key, Ws, bs, A, n: int):
+    """(N, r, w0, q) for key (N, r, c) or ("b", N, r): row r of Z_{N+1} is p + w q (eq 9) with w0 the
+    weight's (or bias's) value and q_Sx = A_N[c, Sx] (1 for a bias)."""
+    if key[0] == "b":
+        _, N, r = key
+        return N, r, mpmath.mpf(float(bs[N][r, 0])), [mpmath.mpf(1)] * n
+    N, r, c = key
+    return N, r, mpmath.mpf(float(Ws[N][r, c])), [A[N][c][s] for s in range(n)]
 
 
 def evaluate_layers(keys, Ws, Y, bs, Z, A, act_name, out_name, cost_name) -> list:
@@ -168,19 +179,15 @@ def evaluate_layers(keys, Ws, Y, bs, Z, A, act_name, out_name, cost_name) -> lis
     cols_Z = [None] + [[list(col) for col in zip(*Z[ell], strict=True)] for ell in range(1, L + 1)]
     cols_A = [None] + [[list(col) for col in zip(*A[ell], strict=True)] for ell in range(1, L)]
     y = [[mpmath.mpf(float(Y[k, s])) for k in range(m_L)] for s in range(n)]
-    phi_out = _mp_activation(out_name or act_name)
-    a_out = [[mpmath.mpf(0) if get_cost(cost_name).softmax else phi_out(v) for v in col] for col in cols_Z[L]]
+    phi_out = mp_activation(out_name or act_name)
+    softmax = get_cost(cost_name).softmax
+    a_out = [[mpmath.mpf(0) if softmax else phi_out(v) for v in col] for col in cols_Z[L]]
     output, entry = _output(m_L, n, act_name, out_name, cost_name), _entry()
     activation = _activation(act_name)
     zeros = {m: [mpmath.mpf(0)] * m for m in {W.shape[0] for W in Ws}}
     out = []
     for key in keys:
-        if key[0] == "b":
-            _, N, r = key
-            w0, q = mpmath.mpf(float(bs[N][r, 0])), [mpmath.mpf(1)] * n
-        else:
-            N, r, c = key
-            w0, q = mpmath.mpf(float(Ws[N][r, c])), [A[N][c][s] for s in range(n)]
+        N, r, w0, q = entry_point(key, Ws, bs, A, n)
         # only row r of Z_{N+1} contains w (entry stage); its other rows are constants
         dz = [entry(w0, Z[N + 1][r][s] - w0 * q[s], q[s]) for s in range(n)]
         if N + 1 == L:

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy import Derivative, Function, IndexedBase, MatrixSymbol, Mul, Sum, Symbol
 from sympy import hadamard_product as hadamard
+from sympy.matrices.expressions.matexpr import MatrixElement
 
-from derive.general_model import IndexNet, act, cost, dact, generic_indices, index, normal_dphi, width
+from derive.general_model import IndexNet, act, cost, dact, generic_indices, index, lam, normal_dphi, width
 from derive.general_rules import canonical, flatten, fold, sift
 
 __all__ = ["GeneralProof", "Step", "main", "prove_all", "prove_base", "prove_direct", "prove_gradient",
@@ -104,6 +105,12 @@ def compare(proof, lhs, rhs, names):
     if not proof.proven:
         proof.reason = "the summands differ (nonzero residual)"
     return proof
+
+
+def _indexed(expr, table):
+    """Entries M[r, c] of the matrix symbols replaced by table[name of M](r, c) (their index form)."""
+    return expr.replace(lambda e: isinstance(e, MatrixElement),
+                        lambda e: table[e.args[0].name](e.args[1], e.args[2]))
 
 
 def _run(proof, build):
@@ -180,7 +187,6 @@ def prove_base(activation="sigmoid", cost_name="logloss"):
     names = {mL - 1: "k", n - 1: "s"}
 
     def build(proof):
-        from derive.general_model import lam
         lam_ = Sum(lam(cost_name, act(activation, ZL(k, s, x)), net.Y[k, s]), (k, 0, mL - 1),
                    (s, 0, n - 1)) / n
         proof.steps.append(Step("cost (eq 83) with the output pre-activations Z_L(k, s, x) left arbitrary",
@@ -230,9 +236,8 @@ def prove_step(activation="sigmoid", transpose=True):
         dM = hadamard((Wm.T if transpose else Wm) * Dm, Dphi)
         r = dM[lv, s]
         proof.steps.append(Step(f"entry [l, s] of delta_M = {dM} (eq 92), indexed by sympy", r, "sympy"))
-        r = r.replace(lambda e: isinstance(e, sp.matrices.expressions.matexpr.MatrixElement),
-                      lambda e: {"W_M": W, "delta_M1": Dl}[e.args[0].name][e.args[1], e.args[2]]
-                      if e.args[0].name != "D_M" else dact(activation, ZM(e.args[1], e.args[2], x)))
+        r = _indexed(r, {"W_M": lambda a, b: W[a, b], "delta_M1": lambda a, b: Dl[a, b],
+                         "D_M": lambda a, b: dact(activation, ZM(a, b, x))})
         r = Sum(r * Derivative(ZM(lv, s, x), x), (lv, 0, mM - 1), (s, 0, n - 1)) / n
         proof.steps.append(Step("Claim(M): (1/n) Sum_{s,l} delta_M[l, s] dZ_M[l, s]/dx, D_phi = phi'(Z_M)", r,
                                 "definition"))
@@ -273,8 +278,7 @@ def prove_gradient(scale=True):
         g = Dm * Am.T / n if scale else Dm * Am.T
         r = g[j, i]
         proof.steps.append(Step(f"entry [j, i] of {g} (eq 93), indexed by sympy", r, "sympy"))
-        r = r.replace(lambda e: isinstance(e, sp.matrices.expressions.matexpr.MatrixElement),
-                      lambda e: {"A_N": A, "delta_N1": Dl}[e.args[0].name][e.args[1], e.args[2]])
+        r = _indexed(r, {"A_N": lambda a, b: A[a, b], "delta_N1": lambda a, b: Dl[a, b]})
         r = _rule(proof, FLAT, "flatten", flatten, r)
         compare(proof, t, r, names)
 

@@ -110,8 +110,7 @@ def atom_map(net: Network) -> dict:
             for s in range(net.n):
                 z = net.Z[N][j, s]
                 if output and net.softmax:
-                    tex = f"e^{{{{}}_{{{N}}}z_{{S{s + 1}}}^{{{j + 1}}}}}"
-                    e = _paper_symbol(f"{N}e_S{s + 1}^{j + 1}", tex)
+                    e = _e_symbol(N, j + 1, s + 1)
                     mapping[sympy.exp(z)] = e
                     mapping[sympy.exp(z.xreplace(mapping))] = e  # as it reads once inner atoms are replaced
                     continue
@@ -119,6 +118,11 @@ def atom_map(net: Network) -> dict:
                 if act.prime_in_a is None:
                     mapping[act.prime(z)] = d_symbol(N, j + 1, s + 1)
     return mapping
+
+
+def _e_symbol(N: int, j: int, s: int) -> PaperSymbol:
+    """e^{{}_N z_{Ss}^j} as a plain symbol (stands for the exponential in a softmax output)."""
+    return _paper_symbol(f"{N}e_S{s}^{j}", f"e^{{{{}}_{{{N}}}z_{{S{s}}}^{{{j}}}}}")
 
 
 def _generators(net: Network, mapping: dict) -> list[sympy.Symbol]:
@@ -219,7 +223,7 @@ def _sample_symbols(net: Network, s: int, index: dict) -> list:
     for N in range(1, net.L + 1):
         for j in range(net.sizes[N]):
             for candidate in (a_symbol(N, j + 1, s + 1), d_symbol(N, j + 1, s + 1),
-                              PaperSymbol(f"{N}e_S{s + 1}^{j + 1}", real=True)):
+                              _e_symbol(N, j + 1, s + 1)):
                 if candidate in index:
                     names.append(candidate)
     return names

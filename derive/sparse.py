@@ -49,6 +49,15 @@ def _mul(p: dict, q: dict) -> dict:
     return {m: c for m, c in out.items() if c}
 
 
+def _neg(p: dict) -> dict:
+    return {m: -c for m, c in p.items()}
+
+
+def _den_product(d1: dict, d2: dict) -> dict:
+    """The product of two denominators {base index: power}."""
+    return {b: d1.get(b, 0) + d2.get(b, 0) for b in set(d1) | set(d2)}
+
+
 def rename(p: dict, perm: dict) -> dict:
     """The polynomial with generator i replaced by generator perm[i] (a renaming of variables)."""
     return {tuple(sorted(perm.get(i, i) for i in m)): c for m, c in p.items()}
@@ -59,24 +68,34 @@ def add(p: dict, q: dict) -> dict:
     return _add(p, q)
 
 
-class PolyConverter:
+class _Memoized:
+    """Conversion memoized per sub-expression, with the atom substitution applied first."""
+
+    memo: dict
+    substitute = None  # e -> replacement expression or None (atoms -> symbols)
+
+    def __call__(self, e):
+        try:
+            return self.memo[e]
+        except KeyError:
+            pass
+        new = self.substitute(e) if self.substitute else None
+        out = self(new) if new is not None else self._convert(e)
+        self.memo[e] = out
+        return out
+
+
+class PolyConverter(_Memoized):
     """sympy expression (Add/Mul/integer Pow of generators and rationals) -> sparse polynomial, memoized."""
 
     def __init__(self, gens, substitute=None):
         self.gens = list(gens)
         self.index = {g: i for i, g in enumerate(self.gens)}
         self.memo: dict = {}
-        self.substitute = substitute  # e -> replacement expression or None (atoms -> symbols)
+        self.substitute = substitute
 
-    def __call__(self, e) -> dict:
-        try:
-            return self.memo[e]
-        except KeyError:
-            pass
-        new = self.substitute(e) if self.substitute else None
-        if new is not None:
-            out = self(new)
-        elif e.is_Symbol:
+    def _convert(self, e) -> dict:
+        if e.is_Symbol:
             if e not in self.index:
                 raise NotPolynomial(f"unexpected symbol {e}")
             out = {(self.index[e],): 1}
@@ -97,12 +116,11 @@ class PolyConverter:
                 out = _mul(out, base)
         else:
             raise NotPolynomial(f"not a polynomial in the symbols: {e}")
-        self.memo[e] = out
         return out
 
     def difference(self, p: dict, q: dict) -> dict:
         """p - q."""
-        return _add(p, {m: -c for m, c in q.items()})
+        return _add(p, _neg(q))
 
     def to_expr(self, p: dict) -> sympy.Expr:
         return to_expr(p, self.gens)
@@ -117,7 +135,7 @@ def to_expr(p: dict, gens) -> sympy.Expr:
     return sympy.Add(*terms)
 
 
-class FracConverter:
+class FracConverter(_Memoized):
     """sympy expression -> (numerator, denominator) with a sparse-polynomial numerator and a denominator
     kept as a product of powers of registered base polynomials, never expanded and never reduced by a
     gcd: p1/D1 - p2/D2 is zero iff p1 (D/D1) - p2 (D/D2) is the zero polynomial, D = lcm of the products.
@@ -150,15 +168,8 @@ class FracConverter:
         p2 = self._times_bases(p2, {b: k - d2.get(b, 0) for b, k in den.items()})
         return _add(p1, p2), den
 
-    def __call__(self, e):
-        try:
-            return self.memo[e]
-        except KeyError:
-            pass
-        new = self.substitute(e) if self.substitute else None
-        if new is not None:
-            out = self(new)
-        elif e.is_Add:
+    def _convert(self, e):
+        if e.is_Add:
             out = ({}, {})
             for arg in e.args:
                 out = self._add(out, self(arg))
@@ -166,8 +177,7 @@ class FracConverter:
             p, d = {(): 1}, {}
             for arg in e.args:
                 q, dq = self(arg)
-                p = _mul(p, q)
-                d = {b: d.get(b, 0) + dq.get(b, 0) for b in set(d) | set(dq)}
+                p, d = _mul(p, q), _den_product(d, dq)
             out = (p, d)
         elif e.is_Pow and e.exp.is_Integer and e.exp < 0:
             base, dbase = self(e.base)
@@ -177,11 +187,9 @@ class FracConverter:
         elif e.is_Pow and e.exp.is_Integer:
             base, out = self(e.base), ({(): 1}, {})
             for _ in range(int(e.exp)):
-                out = (_mul(out[0], base[0]), {b: out[1].get(b, 0) + base[1].get(b, 0)
-                                               for b in set(out[1]) | set(base[1])})
+                out = (_mul(out[0], base[0]), _den_product(out[1], base[1]))
         else:
             out = (self.polys(e), {})
-        self.memo[e] = out
         return out
 
     def rename(self, value, perm: dict):
@@ -195,7 +203,7 @@ class FracConverter:
     def difference(self, x, y):
         """x - y as (numerator, denominator); zero iff the numerator is empty."""
         p, d = y
-        return self._add(x, ({m: -c for m, c in p.items()}, d))
+        return self._add(x, (_neg(p), d))
 
     def to_expr(self, value) -> sympy.Expr:
         p, d = value

@@ -3,10 +3,12 @@ with an independent concrete ground truth (explicit sympy Matrices + sympy.diff)
 
 import random
 
+import numpy as np
 import pytest
 import sympy as sp
 from sympy import hadamard_product as hadamard
 
+from derive import ground_truth_at
 from derive.general import prove_all, prove_direct, prove_gradient, prove_step
 from derive.general_check import Instance, close, concrete_gradient, evaluate
 from derive.general_model import IndexNet, index
@@ -123,10 +125,6 @@ def test_sympy_index_form_derivative_matches_concrete_ground_truth(N):
 @pytest.mark.parametrize("cost", ["logloss", "mse"])
 def test_theorem_matches_derive_ground_truth_at(cost):
     """Cross-check with the fixed-size package: derive.ground_truth_at (sympy.diff, derive.build_network)."""
-    np = pytest.importorskip("numpy")
-    derive = pytest.importorskip("derive")
-    if not hasattr(derive, "ground_truth_at"):
-        pytest.skip("derive.ground_truth_at not available")
     net = IndexNet(3, "sigmoid", cost)
     for sizes, n in [((3, 2, 3, 2), 2), ((2, 3, 1, 2), 3)]:
         inst = Instance(sizes, n, "sigmoid", seed=11)
@@ -137,7 +135,7 @@ def test_theorem_matches_derive_ground_truth_at(cost):
         weights = [mat(f"W{N}", sizes[N + 1], sizes[N]) for N in range(3)]
         X, Y = mat("X", sizes[0], n), mat("Y", sizes[3], n)
         entries = [(N, sizes[N + 1] - 1, 0) for N in range(3)]
-        truth = derive.ground_truth_at(sizes, weights, X, Y, entries=entries, activation="sigmoid", cost=cost)
+        truth = ground_truth_at(sizes, weights, X, Y, entries=entries, activation="sigmoid", cost=cost)
         for N, j, i in entries:
             subs = dict(zip(net.m, sizes, strict=True)) | {net.n: n, J: j, I: i}
             ours = evaluate(_closed_entry(net, N), subs, inst)
