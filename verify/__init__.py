@@ -26,42 +26,12 @@ TOLERANCES, Tolerance, tolerance_for                 thresholds per dtype, as da
 pytest: the plugin (entry point ``verify``) gives the fixture ``backprop_check``.
 """
 
-import importlib
-import sys
-import types
-
-# Exports are imported on first use (PEP 562), so importing the pytest plugin (verify.pytest_plugin, loaded
-# by every pytest run) does not pull in numpy, mpmath and the rest of verify.
-_EXPORTS = {
-    "REFERENCE_SIZES": "cases", "Case": "cases",
-    "CheckResult": "check", "GradientMismatch": "check", "assert_backprop_correct": "check",
-    "check_implementation": "check",
-    "EntryCheck": "compare", "MatrixCheck": "compare", "Report": "compare", "compare": "compare",
-    "Diagnosis": "diagnose", "diagnose": "diagnose",
-    "central_difference": "oracles", "complex_step": "oracles",
-    "TOLERANCES": "tolerances", "Tolerance": "tolerances", "tolerance_for": "tolerances",
-}
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name, value):
-        # importing the submodules verify.compare / verify.diagnose must not hide the same-named functions
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-    def __getattr__(self, name):
-        if name not in _EXPORTS:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        super().__setattr__(name, value)
-        return value
-
-    def __dir__(self):
-        return sorted(set(super().__dir__()) | set(_EXPORTS))
-
-
-sys.modules[__name__].__class__ = _Package
+from .cases import REFERENCE_SIZES, Case
+from .check import CheckResult, GradientMismatch, assert_backprop_correct, check_implementation
+from .compare import EntryCheck, MatrixCheck, Report, compare
+from .diagnose import Diagnosis, diagnose
+from .oracles import central_difference, complex_step
+from .tolerances import TOLERANCES, Tolerance, tolerance_for
 
 __all__ = [
     "REFERENCE_SIZES",
