@@ -23,7 +23,8 @@ assert_backprop_correct(fn, ...)                     raises GradientMismatch(Ass
 diagnose(got, weights, X, Y, ...) -> Diagnosis       names the bug from the numbers
 complex_step / central_difference                    the numeric oracles
 TOLERANCES, Tolerance, tolerance_for                 thresholds per dtype, as data
-pytest: the plugin (entry point ``verify``) gives the fixture ``backprop_check``.
+pytest: the plugin (entry point ``backprop_verifier``, module ``pytest_backprop_verifier``) gives the
+fixture ``backprop_check``.
 """
 
 from .cases import REFERENCE_SIZES, Case

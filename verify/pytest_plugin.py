@@ -1,4 +1,5 @@
-"""pytest plugin (entry point ``pytest11``: ``verify``): the ``backprop_check`` fixture and short,
+"""pytest plugin (entry point ``pytest11``: ``backprop_verifier``, loaded by the top-level module
+``pytest_backprop_verifier`` without importing ``verify``): the ``backprop_check`` fixture and short,
 readable failure output for :class:`verify.GradientMismatch`.
 
     def test_my_backprop(backprop_check):
@@ -6,8 +7,9 @@ readable failure output for :class:`verify.GradientMismatch`.
         backprop_check(my_backprop, sizes=(784, 30, 10), batch=10, sample=200)
 
 Options: ``--backprop-truth symbolic|complex-step`` (default symbolic) and ``--backprop-seed N``.
-Loading the plugin imports the ``verify`` package (numpy included, about 0.1 s); sympy and derive are
-imported only when a test uses the fixture.
+Loading the plugin imports nothing of this project (a user's own ``verify.py`` stays theirs): this file
+must not import ``verify`` at module level nor use relative imports; the fixture imports ``verify`` when a
+test uses it.
 """
 
 from __future__ import annotations
