@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .closed_form import formulas, paper_identities
 from .cost_model import check_budget, estimate_seconds
+from .envelope import version_text
 from .functions import ACTIVATIONS, COSTS
 from .network import _check_sizes, build_network
 from .present import proof_json, render_latex, render_proof
@@ -49,6 +50,7 @@ def _int_list(text: str) -> tuple[int, ...]:
 def _parser() -> _Parser:
     p = _Parser(prog="python -m derive", description="Exact sympy proof that the closed-form EBP equals "
                 "sympy.diff of the cost, entry by entry.")
+    p.add_argument("--version", action="version", version=version_text("python -m derive"))
     p.add_argument("--sizes", type=_int_list, default=(3, 2, 3, 2),
                    help="layer sizes m_0..m_L (default 3,2,3,2)")
     p.add_argument("--batch", "-n", type=int, default=2, help="mini-batch size n (default 2)")

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import mnist
 from .checkpoint import CheckpointError, load_npz
+from .envelope import version_text
 from .functions import ACTIVATIONS, COSTS
 from .optim import OPTIMIZERS, SCHEDULES
 from .presets import PRESETS
@@ -63,6 +64,7 @@ def _positive(kind):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m numeric", description="Train and evaluate MLPs on MNIST (numpy engine).")
+    p.add_argument("--version", action="version", version=version_text("python -m numeric"))
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     default = ", ".join(f"{k}={'-'.join(map(str, v)) if k == 'sizes' else v}"
                         for k, v in PRESETS["default"].items())
@@ -236,6 +238,15 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         err.print("numeric: interrupted", highlight=False)
         return EXIT_INTERRUPTED
+
+
+def train_script(argv=None) -> int:
+    """The ``backprop-train`` console script: ``backprop-train [train options]`` is ``python -m numeric
+    train``; ``backprop-train evaluate MODEL.npz`` and ``--version`` pass through."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] not in (["train"], ["evaluate"], ["--version"]):
+        argv = ["train", *argv]
+    return main(argv)
 
 
 if __name__ == "__main__":

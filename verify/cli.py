@@ -14,6 +14,7 @@ import argparse
 import sys
 
 from .cases import parse_sizes
+from .envelope import version_text
 from .functions import ACTIVATIONS, COSTS
 from .truth import TRUTHS
 
@@ -62,6 +63,7 @@ def _network(parser, costs=tuple(COSTS)) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description="Check EBP gradients against sympy.diff.")
+    parser.add_argument("--version", action="version", version=version_text("python -m verify"))
     _common(parser, suppress=False)
     _network(parser)
     sub = parser.add_subparsers(dest="command", metavar="{sizes,impl,derivation}")
