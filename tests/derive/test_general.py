@@ -10,8 +10,8 @@ from sympy import hadamard_product as hadamard
 
 from derive import ground_truth_at
 from derive.general import prove_all, prove_direct, prove_gradient, prove_step
-from derive.general_check import Instance, close, concrete_gradient, evaluate
-from derive.general_model import IndexNet, index
+from derive.general.check import Instance, close, concrete_gradient, evaluate
+from derive.general.model import IndexNet, index
 
 COMBOS = [(a, c) for a in ("phi", "sigmoid") for c in ("logloss", "mse")]
 J, I = index("j"), index("i")

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from derive.general import main
-from derive.general_present import run_cli
+from derive.general.cli import run_cli
 
 
 def _run(argv):

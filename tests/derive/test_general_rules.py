@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from sympy import IndexedBase, KroneckerDelta, Sum
 
 from derive.general import prove_base, prove_direct, prove_gradient, prove_step
-from derive.general_check import Instance, close, evaluate
-from derive.general_model import IndexNet, index, width
-from derive.general_rules import RULES, canonical, flatten, fold, sift
+from derive.general.check import Instance, close, evaluate
+from derive.general.model import IndexNet, index, width
+from derive.general.rules import RULES, canonical, flatten, fold, sift
 
 COMBOS = [(a, c) for a in ("phi", "sigmoid") for c in ("logloss", "mse")]
 J, I = index("j"), index("i")

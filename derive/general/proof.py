@@ -15,10 +15,10 @@ Two results, both with the widths m_0..m_L and the batch size n left as symbols:
    Base, then the step L-1-N times, then the gradient lemma prove eq 93 for every N of every depth L.
 
 Each proof returns a ``GeneralProof`` (data); each ``Step`` records whether sympy did it by itself
-(``how="sympy"``), a rewrite rule of ``derive.general_rules`` did it (``how="rule"``), or a definition was
+(``how="sympy"``), a rewrite rule of ``derive.general.rules`` did it (``how="rule"``), or a definition was
 unfolded (``how="definition"``). The last step compares both sides after bringing them to the same normal
 form: equal limits, equal constant factor and ``sympy.cancel`` of the difference of the summands is 0.
-Presentation lives in ``derive.general_present``; ``main(argv)`` is the CLI.
+Presentation lives in ``derive.general.present``; the CLI in ``derive.general.cli``.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from sympy import Derivative, Function, IndexedBase, MatrixSymbol, Mul, Sum, Sym
 from sympy import hadamard_product as hadamard
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from derive.general_model import IndexNet, act, cost, dact, generic_indices, index, lam, normal_dphi, width
-from derive.general_rules import canonical, flatten, fold, sift
+from derive.general.model import IndexNet, act, cost, dact, generic_indices, index, lam, normal_dphi, width
+from derive.general.rules import canonical, flatten, fold, sift
 
-__all__ = ["GeneralProof", "Step", "main", "prove_all", "prove_base", "prove_direct", "prove_gradient",
+__all__ = ["GeneralProof", "Step", "prove_all", "prove_base", "prove_direct", "prove_gradient",
            "prove_step"]
 
 
@@ -289,14 +289,3 @@ def prove_all(activation="sigmoid", cost_name="logloss", L=3):
     """Direct proofs for N = 0..L-1, then base case, induction step and gradient lemma (any depth)."""
     proofs = [prove_direct(N, L, activation, cost_name) for N in range(L)]
     return proofs + [prove_base(activation, cost_name), prove_step(activation), prove_gradient()]
-
-
-def main(argv=None) -> int:
-    """CLI: ``python -m derive prove --general [--activation A] [--cost C] [--json] [--no-color]``."""
-    from derive.general_present import run_cli
-
-    return run_cli(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

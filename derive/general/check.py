@@ -18,7 +18,7 @@ import sympy as sp
 from sympy import Indexed, Lambda, Matrix, Symbol
 from sympy.core.function import AppliedUndef
 
-from derive.general_model import DPHI, lam, normal_dphi, phi
+from derive.general.model import DPHI, lam, normal_dphi, phi
 
 __all__ = ["PHI_CONCRETE", "Instance", "close", "concrete_gradient", "evaluate"]
 
