@@ -27,6 +27,7 @@ size); ``closed_form`` (eqs 86-93); ``prove`` -> ``Proof`` (exact, entry by entr
 """
 from .closed_form import backprop_deltas, closed_form, closed_form_bias, output_delta
 from .cost_model import estimate_seconds
+from .errors import LIMITS, InvalidArgument
 from .evaluate import ground_truth_at
 from .functions import ACTIVATIONS, COSTS, Activation, Cost
 from .ground_truth import ground_truth, ground_truth_bias
@@ -36,5 +37,5 @@ from .prove import Proof, prove
 __all__ = [
     "ACTIVATIONS", "COSTS", "Activation", "Cost", "Network", "Proof", "build_network", "ground_truth",
     "ground_truth_bias", "ground_truth_at", "closed_form", "closed_form_bias", "backprop_deltas",
-    "output_delta", "prove", "estimate_seconds",
+    "output_delta", "prove", "estimate_seconds", "InvalidArgument", "LIMITS",
 ]

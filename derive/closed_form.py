@@ -22,7 +22,7 @@ import sympy
 from sympy import Matrix, Rational, Symbol, exp
 
 from .functions import Activation, get_activation, get_cost
-from .network import Network
+from .network import Network, check_network
 
 __all__ = [
     "D_phi", "out_delta", "output_delta", "output_delta_rule", "backprop_deltas", "gradients_from_deltas",
@@ -96,6 +96,7 @@ def _softmax_rule(m: int):
 def output_delta(net: Network) -> Matrix:
     """delta_L (m_L, n): out_delta * D_phi_L (eq 86/88), simplified by sympy where phi' is a function of a
     (A_L - Y for sigmoid + logloss, eq 27); for softmax_ce A_L * colsum(Y) - Y (= A_L - Y for one-hot Y)."""
+    check_network(net)
     L = net.L
     if net.softmax:
         a, y, rule = output_delta_rule("phi", "softmax_ce", net.Y.rows)
@@ -111,6 +112,7 @@ def output_delta(net: Network) -> Matrix:
 
 def backprop_deltas(net: Network, delta_L: Matrix | None = None) -> list[Matrix | None]:
     """[None, delta_1, .., delta_L]: delta_N = (W_N^T delta_{N+1}) * D_phi_N (eq 92)."""
+    check_network(net)
     deltas: list[Matrix | None] = [None] * (net.L + 1)
     deltas[net.L] = output_delta(net) if delta_L is None else delta_L
     for N in range(net.L - 1, 0, -1):
@@ -125,11 +127,13 @@ def gradients_from_deltas(net: Network, deltas: list[Matrix | None]) -> list[Mat
 
 def closed_form(net: Network) -> list[Matrix]:
     """The closed-form gradients grad W[N], N = 0..L-1 (eqs 86-93 with 1/n), same shapes as W[N]."""
+    check_network(net)
     return gradients_from_deltas(net, backprop_deltas(net))
 
 
 def closed_form_bias(net: Network, deltas: list[Matrix | None] | None = None) -> list[Matrix] | None:
     """grad b[N] = (1/n) delta_{N+1} 1_n, shape (m_{N+1}, 1); None without biases."""
+    check_network(net)
     if net.b is None:
         return None
     deltas = backprop_deltas(net) if deltas is None else deltas

@@ -20,6 +20,7 @@ cancellation), the precision is raised until they agree, then the value is round
 """
 from __future__ import annotations
 
+import numbers
 from functools import lru_cache
 
 import mpmath
@@ -27,6 +28,7 @@ import numpy as np
 import sympy
 from sympy import Matrix, Symbol
 
+from .errors import InvalidArgument, check_int, check_sizes
 from .evaluate_layers import entry_point, evaluate_layers, mp_activation
 from .functions import MPMATH_FUNCTIONS, get_activation, get_cost
 from .ground_truth import derivative
@@ -38,34 +40,37 @@ METHODS = ("layers", "tail")
 
 
 def _as_array(value, name: str, shape: tuple[int, int]) -> np.ndarray:
-    arr = np.asarray(value, dtype=np.float64)
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "fiu":  # complex parts are never dropped, strings never parsed
+        raise InvalidArgument(f"{name} must be a real numeric array, got dtype {raw.dtype}")
+    arr = raw.astype(np.float64)
     if arr.ndim == 1 and shape[1] == 1:
         arr = arr.reshape(-1, 1)
     if arr.shape != shape:
-        raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
+        raise InvalidArgument(f"{name} has shape {arr.shape}, expected {shape}")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise InvalidArgument(f"{name} contains NaN or infinite values")
     return arr
 
 
 def _check_inputs(sizes, weights, X, Y, biases):
-    sizes = tuple(int(m) for m in sizes)
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"sizes must be at least two positive integers, got {list(sizes)}")
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
+    if isinstance(weights, np.ndarray) or not hasattr(weights, "__len__"):
+        raise InvalidArgument(f"weights must be a list of {L} matrices W_N, got {type(weights).__name__}")
     if len(weights) != L:
-        raise ValueError(f"expected {L} weight matrices for sizes {list(sizes)}, got {len(weights)}")
+        raise InvalidArgument(f"expected {L} weight matrices for sizes {list(sizes)}, got {len(weights)}")
     Ws = [_as_array(W, f"weights[{N}]", (sizes[N + 1], sizes[N])) for N, W in enumerate(weights)]
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] < 1:
-        raise ValueError(f"X must be a 2-D array (m_0, n) with n >= 1, got shape {X.shape}")
+        raise InvalidArgument(f"X must be a 2-D array (m_0, n) with n >= 1, got shape {X.shape}")
     n = X.shape[1]
     X = _as_array(X, "X", (sizes[0], n))
     Y = _as_array(Y, "Y", (sizes[-1], n))
     bs = None
     if biases is not None:
         if len(biases) != L:
-            raise ValueError(f"expected {L} bias vectors, got {len(biases)}")
+            raise InvalidArgument(f"expected {L} bias vectors, got {len(biases)}")
         bs = [_as_array(b, f"biases[{N}]", (sizes[N + 1], 1)) for N, b in enumerate(biases)]
     return sizes, Ws, X, Y, bs, n
 
@@ -155,16 +160,19 @@ def _keys(entries, sizes, bs):
                 for r in range(sizes[N + 1]) for c in range(sizes[N])]
     keys = []
     for key in entries:
-        key = tuple(key)
+        key = tuple(key) if isinstance(key, (tuple, list)) else (key,)
+        numbers_ = key[1:] if key[:1] == ("b",) else key
+        if not all(isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in numbers_):
+            raise InvalidArgument(f"entry {key} must be integers (N, r, c) or ('b', N, r)")
         if len(key) == 3 and key[0] == "b":
             if bs is None:
-                raise ValueError(f"entry {key} asks for a bias but no biases were given")
+                raise InvalidArgument(f"entry {key} asks for a bias but no biases were given")
             ok = 0 <= key[1] < len(sizes) - 1 and 0 <= key[2] < sizes[key[1] + 1]
         else:
             ok = len(key) == 3 and 0 <= key[0] < len(sizes) - 1 and 0 <= key[1] < sizes[key[0] + 1] \
                 and 0 <= key[2] < sizes[key[0]]
         if not ok:
-            raise ValueError(f"entry {key} is outside the weight matrices for sizes {list(sizes)}")
+            raise InvalidArgument(f"entry {key} is outside the weight matrices for sizes {list(sizes)}")
         keys.append(tuple(int(k) if k != "b" else k for k in key))
     return keys
 
@@ -178,14 +186,15 @@ def ground_truth_at(sizes, weights, X, Y, entries=None, activation="sigmoid", co
     depth, for 6 layers x 32 units); ``"tail"`` differentiates one expression per layer with the later
     weights symbolic (this module's template; exponential in depth, kept as an independent cross-check)."""
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise InvalidArgument(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     act, cost_spec = get_activation(activation), get_cost(cost)
     if act.definition is None:
-        raise ValueError(f"activation {activation!r} is abstract; ground_truth_at needs a concrete one")
+        raise InvalidArgument(f"activation {activation!r} is abstract; ground_truth_at needs a concrete one")
     if output_activation is not None and get_activation(output_activation).definition is None:
-        raise ValueError(f"output activation {output_activation!r} is abstract")
-    if not isinstance(dps, int) or dps < 1:
-        raise ValueError(f"dps must be a positive integer, got {dps!r}")
+        raise InvalidArgument(f"output activation {output_activation!r} is abstract")
+    if isinstance(dps, bool) or not isinstance(dps, numbers.Integral) or dps < 1:
+        raise InvalidArgument(f"dps must be a positive integer, got {dps!r}")
+    dps = check_int(dps, "dps", 1, 1000)
     sizes, Ws, X, Y, bs, n = _check_inputs(sizes, weights, X, Y, biases)
     keys = _keys(entries, sizes, bs)
     result = {}

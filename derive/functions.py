@@ -26,6 +26,8 @@ import mpmath
 import sympy
 from sympy import Function, Heaviside, Lambda, Symbol, exp, log
 
+from .errors import InvalidArgument
+
 __all__ = [
     "ACTIVATIONS", "COSTS", "Activation", "Cost", "sigmoid", "phi", "phi_prime", "relu", "identity", "tanh",
     "get_activation", "get_cost", "MPMATH_FUNCTIONS", "clear_derivative_memo",
@@ -220,13 +222,14 @@ def get_activation(name: str) -> Activation:
     """Registry lookup with a one-line error listing the known names."""
     try:
         return ACTIVATIONS[name]
-    except KeyError:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}") from None
+    except (KeyError, TypeError):
+        raise InvalidArgument(f"unknown activation {name!r}; choose one of "
+                              f"{', '.join(ACTIVATIONS)}") from None
 
 
 def get_cost(name: str) -> Cost:
     """Registry lookup with a one-line error listing the known names."""
     try:
         return COSTS[name]
-    except KeyError:
-        raise ValueError(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}") from None
+    except (KeyError, TypeError):
+        raise InvalidArgument(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 from sympy import Matrix
 
-from .network import Network
+from .network import Network, check_network
 
 __all__ = ["derivative", "ground_truth", "ground_truth_bias", "cost_terms"]
 
@@ -30,12 +30,14 @@ def derivative(cost: sympy.Expr, symbol: sympy.Symbol, terms=None) -> sympy.Expr
 
 def ground_truth(net: Network) -> list[Matrix]:
     """grad_W[N] = d Lambda / d W_N entry by entry (same shapes as W[N], eqs 23-25 as sympy computes them)."""
+    check_network(net)
     terms = cost_terms(net.cost)
     return [W.applyfunc(lambda w: derivative(net.cost, w, terms)) for W in net.W]
 
 
 def ground_truth_bias(net: Network) -> list[Matrix] | None:
     """grad_b[N] = d Lambda / d b_N (shape (m_{N+1}, 1)), or None for a network without biases."""
+    check_network(net)
     if net.b is None:
         return None
     terms = cost_terms(net.cost)

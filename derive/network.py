@@ -7,16 +7,18 @@ Forward pass: Z_{N+1} = W_N A_N (+ b_N) (eq 9), A_{N+1} = phi(Z_{N+1}) (eq 13).
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import sympy
 from sympy import Matrix, Rational, Symbol
 
+from .errors import LIMITS, InvalidArgument, check_sizes
 from .functions import Activation, Cost, get_activation, get_cost
 
 __all__ = [
     "Network", "PaperSymbol", "build_network", "weight_symbol", "bias_symbol", "a_symbol", "z_symbol",
-    "d_symbol", "activate", "batch_cost",
+    "d_symbol", "activate", "batch_cost", "check_network",
 ]
 
 _LATEX: dict[str, str] = {}
@@ -106,18 +108,24 @@ class Network:
 
 
 def _check_sizes(sizes, n) -> tuple[tuple[int, ...], int]:
-    try:
-        sizes = tuple(sizes)
-    except TypeError:
-        raise ValueError(f"sizes must be a sequence of layer sizes m_0..m_L, got {sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError(f"need at least one weight matrix, i.e. at least 2 layer sizes; got {list(sizes)}")
-    for m in sizes:
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise ValueError(f"layer sizes must be positive integers; got {list(sizes)}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"batch size n must be an integer >= 1; got {n!r}")
+    """Layer sizes and batch checked against derive.errors.LIMITS (InvalidArgument, one line)."""
+    sizes = check_sizes(sizes)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= LIMITS["batch"]:
+        raise InvalidArgument(f"batch size n must be an integer >= 1 (at most {LIMITS['batch']}); got {n!r}")
+    n = int(n)
+    symbols = sum(a * b for a, b in zip(sizes, sizes[1:], strict=False)) + n * (sizes[0] + sizes[-1])
+    if symbols > LIMITS["weights"]:
+        raise InvalidArgument(f"sizes {','.join(map(str, sizes))} with n={n} need {symbols} symbols "
+                              f"(limit {LIMITS['weights']}); use smaller layers or batch")
     return sizes, n
+
+
+def check_network(net, name: str = "net") -> Network:
+    """``net`` if it is a Network built by ``build_network``, else InvalidArgument (one line)."""
+    if not isinstance(net, Network):
+        raise InvalidArgument(f"{name} must be a derive.Network (from derive.build_network), "
+                              f"got {type(net).__name__}")
+    return net
 
 
 def _softmax_columns(Z: Matrix) -> Matrix:
@@ -144,10 +152,10 @@ def build_network(sizes, n, activation="sigmoid", cost="logloss", bias=False,
     out_act = None
     if cost_spec.softmax:
         if output_activation not in (None, "softmax"):
-            raise ValueError(f"cost softmax_ce fixes the output activation to softmax, "
+            raise InvalidArgument(f"cost softmax_ce fixes the output activation to softmax, "
                              f"not {output_activation!r}")
     elif output_activation == "softmax":
-        raise ValueError("a softmax output layer goes with cost softmax_ce")
+        raise InvalidArgument("a softmax output layer goes with cost softmax_ce")
     elif output_activation is not None:
         out_act = get_activation(output_activation)
     L = len(sizes) - 1

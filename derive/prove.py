@@ -17,6 +17,7 @@ A nonzero difference is the residual reported for that layer and entry.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +27,9 @@ from sympy import Matrix
 
 from .closed_form import closed_form, closed_form_bias
 from .cost_model import check_budget
+from .errors import InvalidArgument, check_int, max_workers
 from .ground_truth import cost_terms, derivative
-from .network import Network, PaperSymbol, _paper_symbol, a_symbol, d_symbol
+from .network import Network, PaperSymbol, _paper_symbol, a_symbol, check_network, d_symbol
 from .sparse import FracConverter, NotPolynomial, PolyConverter
 from .sparse import add as add_polys
 from .sparse import rename as rename_poly
@@ -232,6 +234,11 @@ def _sample_symbols(net: Network, s: int, index: dict) -> list:
 _JOB: _Job | None = None
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent (which reports it in one line), so they print no traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _check_in_worker(item):
     return _JOB.check(item)
 
@@ -258,6 +265,7 @@ def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Ma
     [('W_0', 0, 0), ('W_0', 0, 1)]
     """
     global _JOB
+    check_network(net)
     if budget is not None:
         check_budget(net.sizes, net.n, budget)
     start = time.perf_counter()
@@ -269,12 +277,13 @@ def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Ma
         targets += [(f"b_{N}", N, b, closed_bias[N]) for N, b in enumerate(net.b)]
     job = _Job(net, targets, one_sample)
     items = [(k, r, c) for k, t in enumerate(targets) for r in range(t[2].rows) for c in range(t[2].cols)]
-    workers = 1 if workers is None else workers
+    workers = 1 if workers is None else check_int(workers, "workers", 1, max_workers(),
+                                                  hint="one process per CPU at most")
     outcomes = []
     if workers > 1:
         _JOB = job
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool:
                 for out in pool.imap_unordered(_check_in_worker, items, chunksize=1):
                     outcomes.append(out)
                     if progress:
@@ -297,11 +306,13 @@ def prove(net: Network, closed: list[Matrix] | None = None, closed_bias: list[Ma
 
 
 def _check_shapes(net: Network, closed: list[Matrix]) -> None:
+    if not isinstance(closed, (list, tuple)) or not all(isinstance(C, sympy.MatrixBase) for C in closed):
+        raise InvalidArgument("closed must be a list of sympy matrices, one per weight matrix W_N")
     if len(closed) != net.L:
-        raise ValueError(f"closed form has {len(closed)} matrices, the network has {net.L} weight matrices")
+        raise InvalidArgument(f"closed has {len(closed)} matrices, the network has {net.L} weight matrices")
     for N, (W, C) in enumerate(zip(net.W, closed, strict=True)):
         if C.shape != W.shape:
-            raise ValueError(f"closed-form grad W_{N} has shape {C.shape}, W_{N} has shape {W.shape}")
+            raise InvalidArgument(f"closed-form grad W_{N} has shape {C.shape}, W_{N} has shape {W.shape}")
 
 
 def entry_forms(net: Network, N: int, r: int, c: int, closed: list[Matrix] | None = None):

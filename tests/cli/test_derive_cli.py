@@ -66,7 +66,8 @@ def test_bad_input_one_line_exit_2(args, message, capsys):
 def test_bad_input_subprocess_has_no_traceback():
     out = run("--sizes", "2,-1")
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert out.stderr.strip() == "derive: error: layer sizes must be positive integers; got [2, -1]"
+    assert out.stderr.strip() == ("derive: error: sizes: layer sizes must be positive integers <= 100000; "
+                                  "got sizes[1] = -1")
 
 
 def test_prove_general_dispatches_to_derive_general(monkeypatch):
