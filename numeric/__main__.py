@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="raw pixels in [0, 1]")
     t.add_argument("--seed", type=int)
     t.add_argument("--threads", type=_positive(int), default=1, help="BLAS threads (default 1)")
-    t.add_argument("--data", metavar="DIR", help="MNIST folder (default: the repo's data/mnist)")
+    t.add_argument("--data", metavar="DIR", help="MNIST folder (default: numeric/data/mnist)")
     t.add_argument("--save", metavar="MODEL.npz", help="write the trained model (atomically)")
     t.add_argument("--resume", metavar="CKPT.npz", help="continue a saved/interrupted run")
     t.add_argument("--checkpoint", metavar="CKPT.npz", help="where Ctrl-C saves (default: --save or "

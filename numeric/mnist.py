@@ -1,6 +1,7 @@
 """MNIST in its IDX format: reader with SHA-256 checks of the uncompressed content.
 
-The project ships its own copy in ``<repo>/data/mnist`` (see the README there for sources and license);
+The package ships its own copy in ``numeric/data/mnist`` (package data, in the wheel too; see the README
+there for sources, license and checksums);
 ``load(data_dir)`` reads another copy. Files may be gzip-compressed (``name.gz``) or raw (``name``).
 IDX: big-endian; magic 0x00000803 (images: count, rows, cols as uint32, then uint8 pixels) or 0x00000801
 (labels: count as uint32, then uint8 labels).
@@ -21,9 +22,9 @@ import numpy as np
 
 __all__ = ["MNISTError", "MNIST", "FILES", "SHA256", "DEFAULT_DIR", "load", "read_idx"]
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "mnist"
+DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "mnist"
 
-#: SHA-256 of the uncompressed IDX files, as published in data/mnist/README.md
+#: SHA-256 of the uncompressed IDX files, as published in numeric/data/mnist/README.md
 SHA256 = {
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
     "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
@@ -101,7 +102,7 @@ def read_idx(path: str | Path, sha256: str | None = None) -> np.ndarray:
 
 
 def load(data_dir: str | Path | None = None, verify: bool = True) -> MNIST:
-    """Load the four MNIST files from ``data_dir`` (default: the repository's data/mnist), checking each
+    """Load the four MNIST files from ``data_dir`` (default: the package's data/mnist), checking each
     SHA-256 (``verify=False`` skips only the checksum, not the format checks). Raises MNISTError."""
     data_dir = DEFAULT_DIR if data_dir is None else Path(data_dir)
     if not data_dir.is_dir():
