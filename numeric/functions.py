@@ -22,6 +22,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .errors import InvalidArgument
+
 __all__ = [
     "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_GRADIENTS", "OUTPUTS", "sigmoid", "sigmoid_fast", "tanh",
     "relu", "identity", "softmax", "log_softmax", "softplus", "output_delta", "check_names",
@@ -189,16 +191,19 @@ def output_delta(cost: str, output: str, Z: np.ndarray, A: np.ndarray, Y: np.nda
 def check_names(activation: str, cost: str, output: str | None) -> str:
     """Validate the names; return the output layer's activation (softmax for softmax_ce).
     Raises ValueError with a one-line message naming the choices."""
+    for what, name in (("activation", activation), ("cost", cost), ("output activation", output)):
+        if name is not None and not isinstance(name, str):
+            raise InvalidArgument(f"{what} must be a name, got {type(name).__name__}")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise InvalidArgument(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if cost not in COSTS:
-        raise ValueError(f"unknown cost {cost!r}; choose one of {', '.join(COSTS)}")
+        raise InvalidArgument(f"unknown cost {cost!r}; choose one of {', '.join(COSTS)}")
     if cost == "softmax_ce":
         if output not in (None, "softmax"):
-            raise ValueError(f"cost 'softmax_ce' owns a softmax output layer; got output_activation "
+            raise InvalidArgument(f"cost 'softmax_ce' owns a softmax output layer; got output_activation "
                              f"{output!r}")
         return "softmax"
     output = activation if output is None else output
     if output not in ACTIVATIONS:
-        raise ValueError(f"unknown output activation {output!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise InvalidArgument(f"unknown output activation {output!r}; choose one of {', '.join(ACTIVATIONS)}")
     return output

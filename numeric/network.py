@@ -19,49 +19,54 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .errors import InvalidArgument
 from .functions import ACTIVATIONS, COSTS, DERIVATIVES, OUTPUTS, check_names, output_delta
 
 __all__ = ["forward", "gradients", "cost", "check_shapes"]
 
 
 def _as_float(x, what: str) -> np.ndarray:
-    a = np.asarray(x)
+    try:
+        a = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise InvalidArgument(f"{what} is not a rectangular array ({str(exc)[:80]})") from None
     if a.dtype.kind not in "fiub":
-        raise ValueError(f"{what} must be a real numeric array, got dtype {a.dtype}")
+        raise InvalidArgument(f"{what} must be a real numeric array, got dtype {a.dtype}")
     if a.dtype.kind != "f":
         a = a.astype(np.float64)
     if not np.all(np.isfinite(a)):
-        raise ValueError(f"{what} contains NaN or infinite values")
+        raise InvalidArgument(f"{what} contains NaN or infinite values")
     return a
 
 
 def check_shapes(weights: Sequence, X, Y=None, biases: Sequence | None = None):
     """Convert to float arrays and check the paper's shapes; return (weights, X, Y, biases) with biases as
     column vectors (m_{N+1}, 1). Raises ValueError with a one-line message naming the offending array."""
-    if len(weights) == 0:
-        raise ValueError("weights must hold at least one matrix W_0")
+    if not isinstance(weights, (list, tuple)) or len(weights) == 0:
+        raise InvalidArgument("weights must be a list of at least one matrix W_0 .. W_{L-1}")
     W = [_as_float(w, f"W_{N}") for N, w in enumerate(weights)]
     X = _as_float(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (m_0, n), got {X.shape}")
+    if X.ndim != 2 or min(X.shape) < 1:
+        raise InvalidArgument(f"X must have shape (m_0, n) with m_0, n >= 1, got {X.shape}")
     rows = X.shape[0]
     for N, w in enumerate(W):
-        if w.ndim != 2 or w.shape[1] != rows:
-            raise ValueError(f"W_{N} has shape {w.shape}; expected (m_{N + 1}, {rows}) to multiply A_{N} "
-                             f"of shape ({rows}, n)")
+        if w.ndim != 2 or w.shape[1] != rows or w.shape[0] < 1:
+            raise InvalidArgument(f"W_{N} has shape {w.shape}; expected (m_{N + 1}, {rows}) to multiply "
+                                  f"A_{N} of shape ({rows}, n)")
         rows = w.shape[0]
     if Y is not None:
         Y = _as_float(Y, "Y")
         if Y.shape != (rows, X.shape[1]):
-            raise ValueError(f"Y has shape {Y.shape}; expected (m_L, n) = ({rows}, {X.shape[1]})")
+            raise InvalidArgument(f"Y has shape {Y.shape}; expected (m_L, n) = ({rows}, {X.shape[1]})")
     if biases is not None:
-        if len(biases) != len(W):
-            raise ValueError(f"got {len(biases)} bias vectors for {len(W)} weight matrices")
+        if not isinstance(biases, (list, tuple)) or len(biases) != len(W):
+            raise InvalidArgument(f"biases must be a list of {len(W)} bias vectors, one per W_N")
         bs = []
         for N, (b, w) in enumerate(zip(biases, W, strict=True)):
             b = _as_float(b, f"b_{N}")
             if b.size != w.shape[0] or b.ndim > 2 or (b.ndim == 2 and b.shape[1] != 1):
-                raise ValueError(f"b_{N} has shape {b.shape}; expected ({w.shape[0]},) or ({w.shape[0]}, 1)")
+                raise InvalidArgument(f"b_{N} has shape {b.shape}; expected ({w.shape[0]},) or "
+                                      f"({w.shape[0]}, 1)")
             bs.append(b.reshape(-1, 1))
         biases = bs
     return W, X, Y, biases

@@ -10,12 +10,15 @@ and training then stops with the exact position saved, so ``resume`` continues t
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
+from .budget import check_budget
 from .checkpoint import CheckpointError, load_npz, save_npz
 from .engine import Engine
+from .errors import InvalidArgument, check_config
 from .functions import check_names
 from .optim import learning_rate, make_optimizer
 from .threads import blas_threads
@@ -49,9 +52,12 @@ class Config:
 
     @classmethod
     def from_dict(cls, d: dict) -> Config:
+        """A checked Config from a mapping (unknown keys ignored); InvalidArgument naming a bad field."""
+        if not isinstance(d, Mapping):
+            raise InvalidArgument(f"config must be a mapping of options, got {type(d).__name__}")
         known = {f.name for f in fields(cls)}
         cfg = cls(**{k: v for k, v in d.items() if k in known})
-        cfg.sizes = tuple(int(m) for m in cfg.sizes)
+        check_config(cfg)
         return cfg
 
 
@@ -106,6 +112,10 @@ class Trainer:
 
     def __post_init__(self):
         cfg = self.config
+        if not isinstance(cfg, Config):
+            raise InvalidArgument(f"config must be a numeric.Config, got {type(cfg).__name__}")
+        check_config(cfg)
+        check_budget(cfg)
         self.output = check_names(cfg.activation, cfg.cost, cfg.output)
         self.rng = np.random.default_rng(cfg.seed)
         if not self.W:
