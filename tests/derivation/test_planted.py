@@ -61,9 +61,9 @@ def test_counterexample_names_entry_sample_and_values(checker):
 
 
 def test_definition_error_shows_where_used(checker):
-    """A wrong definition is not itself checkable; the equations using it fail."""
+    """A wrong definition of delta fails against the truth, and the equations using it fail too."""
     verdicts, _ = _verdicts(document(e2=r"{}_2\delta_S := y_S - {}_2\mathbf{A}_S"), checker)
-    assert verdicts["2"].status == "definition"
+    assert verdicts["2"].status == "fails" and "sign" in verdicts["2"].hint
     assert verdicts["3"].status == "fails" and "sign" in verdicts["3"].hint
     assert verdicts["10"].status == "fails"
 

@@ -4,10 +4,26 @@ from __future__ import annotations
 import hashlib
 import itertools
 
+import mpmath
+
 from . import syntax as S
 from .evaluate import Ctx, Rule, ev
+from .families import family_entry
 from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, sum_vars, uses_truth
-from .values import EvalError, Mat, OutOfRange, ShapeError, Unsupported, fmt, shape_text
+from .symbols import show
+from .truth import DELTA_KINDS, delta_truth
+from .values import (
+    EvalError,
+    Mat,
+    OutOfRange,
+    ShapeError,
+    Undefined,
+    Unsupported,
+    fmt,
+    require_finite,
+    scale,
+    shape_text,
+)
 from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Verdict, compare
 
 __all__ = ["Run", "digest"]
@@ -38,11 +54,17 @@ class Run:
         self.combos = 0
         self.defined_ok: set = set()
         self.def_problems: list = []
+        self.entries = self._entry_variables()
+        self.truth_checked: set = set()
+        self.truth_notes: set = set()
+        self.truth_ok = False
+        self.variables = variables_of(members) | defs.variables() | self.entries
 
     def _ctx(self, p, combo):
         ctx = Ctx(self.models[p], self.notation, self.defs, p)
         ctx.bind = dict(combo)
         ctx.free = set(self.free)
+        ctx.variables = self.variables
         sample_vars = [v for v, r in self.free.items() if r == "sample"]
         if len(self.samples) == 1 and not sample_vars:
             ctx.sample_hint = next(iter(self.samples))
@@ -51,6 +73,9 @@ class Run:
         return ctx
 
     def run(self):
+        broken = self._broken()
+        if broken is not None:
+            return Verdict(status=NOT_CHECKED, reason=broken, **self.base), []
         shadow = sorted(sum_vars(self.members) & set(self.free))
         if shadow:
             letters = ", ".join(shadow)
@@ -96,13 +121,14 @@ class Run:
                 continue
             ctx.abstract = set()
             try:
-                values[k] = (ev(member, ctx), frozenset(ctx.abstract))
+                values[k] = (require_finite(ev(member, ctx), member.pos), frozenset(ctx.abstract))
             except OutOfRange as exc:
                 if exc.free:
                     self._undefine(fam, is_def)
                     return
                 self._fail(k, None, p, combo, exc)
             except Unsupported as exc:
+                exc = self._located(exc)
                 if is_def and k == self.definer:
                     self._undefine(fam, is_def)
                     self.def_problems.append(str(exc))
@@ -115,6 +141,9 @@ class Run:
         self.combos += 1
         if is_def:
             self.defined_ok.add(fam)
+            if fam[0] in DELTA_KINDS and self.definer in values and (p, fam) not in self.truth_checked:
+                self.truth_checked.add((p, fam))
+                self._against_truth(fam, p, combo, ctx)
         order = sorted(values)
         for a, b in zip(order, order[1:], strict=False):
             if is_def and a == 0 and b == self.definer == 1:
@@ -130,6 +159,50 @@ class Run:
                 self.checked_links.add((a, b))
             else:
                 self._fail((a, b), diff, p, combo, None, values=(va, vb))
+
+    def _broken(self):
+        """A reason when the chain uses (or restates) a symbol whose defining equation does not parse."""
+        names = {(x.name, x.pre) for m in self.members for x in S.walk(m) if isinstance(x, S.Sym)}
+        for rule in self.defs.rules:
+            if rule.kind == "broken" and (rule.pattern.name, rule.pattern.pre) in names:
+                return (f"uses {show(rule.pattern)}, whose defining equation ({rule.label}) does not parse: "
+                        "fix that equation first")
+        return None
+
+    def _entry_variables(self) -> frozenset:
+        """``X = [x_1^1 & x_2^1 ...]`` names a matrix of arbitrary entries: its plain entries are variables"""
+        if self.head is None or self.definer is None or not isinstance(self.members[self.definer],
+                                                                         S.Matrix):
+            return frozenset()
+        return frozenset(x.name for x in S.walk(self.members[self.definer])
+                         if isinstance(x, S.Sym) and len(x.name) == 1 and not x.pre and x.name != "e")
+
+    def _located(self, exc):
+        """An undefined symbol names its line and column in the file."""
+        if isinstance(exc, Undefined) and exc.pos >= 0 and "(line" not in str(exc):
+            line, col = self.doc.position(self.part.offset + exc.pos)
+            located = Undefined(f"{exc.name} (line {line}, column {col})", exc.pos)
+            return located
+        return exc
+
+    def _against_truth(self, fam, p, combo, ctx):
+        """A definition of delta (or out-delta) must equal the truth: d cost / d z (per sample or mean)."""
+        kind, layer = fam
+        truth = delta_truth(ctx.model, kind, layer if isinstance(layer, int) else -1)
+        if truth is None:
+            return
+        try:
+            value = Mat([[family_entry(self.rule, layer, r, s, ctx) for s in range(1, ctx.model.n + 1)]
+                         for r in range(1, truth.rows + 1)])
+            require_finite(value)
+        except EvalError as exc:
+            self.truth_notes.add(f"not compared with the truth: {exc}")
+            return
+        if compare(truth, value) is None or compare(scale(truth, mpmath.mpf(1) / ctx.model.n), value) is None:
+            self.truth_ok = True
+            return
+        diff = compare(truth, value)
+        self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
 
     def _undefine(self, fam, is_def):
         if not is_def or self.rule is None or fam not in self.defining:
@@ -150,11 +223,11 @@ class Run:
             self.rule.layers = self.rule.layers | {key}
         self.defining.add(fam)
 
-    def _fail(self, where, diff, p, combo, exc, values=None):
+    def _fail(self, where, diff, p, combo, exc, values=None, target=None):
         if any(f["where"] == where for f in self.failures):
             return
         self.failures.append({"where": where, "diff": diff, "point": p, "bind": combo, "error": exc,
-                              "values": values})
+                              "values": values, "target": target})
 
     # -------------------------------------------------------------- verdict
     def _verdict(self):
@@ -173,7 +246,8 @@ class Run:
                            reason=f"definition could not be evaluated: {self.def_problems[0]}",
                            **self.base), []
         if self.rule is not None:
-            rules = [self.rule]
+            rules = [self.rule] + [Rule("var", S.Sym(-1, name), None, None, self.base["label"])
+                                   for name in sorted(self.entries)]
         how = self._how()
         if self.failures:
             first = self.failures[0]
@@ -206,6 +280,10 @@ class Run:
         if self.checked_links:
             return Verdict(status=HOLDS, how=how, defines=defines, notes=notes, **self.base), rules
         if self.defining:
+            if self.truth_ok:
+                var = "a" if any(f[0] == "outdelta" for f in self.defining) else "z"
+                notes.insert(0, f"checked against the truth: d cost / d {var} of the network (per sample)")
+            notes += sorted(self.truth_notes)
             return Verdict(status=DEFINITION, defines=defines, notes=notes, **self.base), rules
         if self.unsupported:
             k, exc = next(iter(sorted(self.unsupported.items())))
@@ -257,6 +335,28 @@ class Run:
         if isinstance(left, Mat) or isinstance(right, Mat):
             out["shapes"] = [shape_text(left), shape_text(right)]
         return out
+
+
+def variables_of(members) -> frozenset:
+    """Names that an identity quantifies over: the variable of a derivative (d/dx, d f/d u) and the plain
+    argument of a function (sigma(x), g'(z)). Only these may take arbitrary values; any other symbol
+    that neither the notation nor the document defines is undefined."""
+    out = set()
+    for member in members:
+        for node in S.walk(member):
+            if isinstance(node, S.Deriv):
+                den = node.den
+                while isinstance(den, S.Group) and len(den.items) == 1:
+                    den = den.items[0]
+                if isinstance(den, S.Sym) and not den.pre:
+                    out.add(den.name)
+            elif (isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.right, S.Group)
+                  and node.right.kind == "(" and len(node.right.items) == 1
+                  and isinstance(node.left, S.Sym | S.Func)):
+                arg = node.right.items[0]
+                if isinstance(arg, S.Sym) and not (arg.pre or arg.sub or arg.sup):
+                    out.add(arg.name)
+    return frozenset(out)
 
 
 def _all_samples(sym) -> bool:

@@ -11,6 +11,7 @@ after an edit only evaluates what the edit can affect.
 """
 from __future__ import annotations
 
+import re
 import time
 
 import mpmath
@@ -103,8 +104,10 @@ class Checker:
         except S.ParseError as exc:
             offset = part.offset + (exc.column - 1 if exc.column else 0)
             eline, ecol = doc.position(offset)
+            head = _broken_head(part.text)
+            rules = [Rule("broken", head, None, None, label)] if head is not None else []
             return Verdict(status=NOT_CHECKED, reason=f"parse error at line {eline}, column {ecol}: {exc}",
-                           column=ecol, **{**base, "line": eline}), []
+                           column=ecol, **{**base, "line": eline}), rules
         if prose or any(isinstance(x, S.Text) for m in members for x in S.walk(m)):
             return Verdict(status=NOT_CHECKED, reason="prose inside the equation (\\text{...}): a statement, "
                            "not an identity", **base), []
@@ -116,6 +119,21 @@ class Checker:
             return Verdict(status=DEFINITION, defines=[fn.name.lstrip("\\") + "(...)"],
                            notes=["a function of the document: it is not evaluated"], **base), [rule]
         return Run(members, rels, models, defs, notation, base, part, doc).run()
+
+
+_HEAD = re.compile(r"^(.*?)(:=|\\coloneqq|\\equiv|=)")
+
+
+def _broken_head(text):
+    """The symbol an unparsable equation defines or states (its left side), if that much parses."""
+    m = _HEAD.match(text)
+    if not m or not m.group(1).strip():
+        return None
+    try:
+        members, _ = S.parse_chain(m.group(1))
+    except S.ParseError:
+        return None
+    return members[0] if len(members) == 1 and isinstance(members[0], S.Sym) else None
 
 
 def _function_head(member, defs):

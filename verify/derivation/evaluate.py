@@ -18,6 +18,7 @@ from .values import (
     Mat,
     OutOfRange,
     ShapeError,
+    UndefinedValue,
     Unsupported,
     add,
     as_scalar,
@@ -58,6 +59,10 @@ class Definitions:
     def add(self, rule: Rule) -> None:
         self.rules.append(rule)
 
+    def variables(self) -> frozenset:
+        """Names the document introduced as arbitrary entries of a named matrix (``X = [x_i^j]``)."""
+        return frozenset(r.pattern.name for r in self.rules if r.kind == "var")
+
 
 class Ctx:
     """Evaluation state: model (network at a point), notation, definitions, index bindings, overrides."""
@@ -71,6 +76,7 @@ class Ctx:
         self.layer_ctx = None
         self.abstract: set[str] = set()
         self.memo: dict = {}
+        self.variables: frozenset = frozenset()
 
     def child(self, bind=None, overrides=None) -> Ctx:
         c = Ctx(self.model, self.notation, self.defs, self.point)
@@ -78,7 +84,7 @@ class Ctx:
         c.free = set(self.free) if bind is None else set()
         c.overrides = self.overrides if overrides is None else overrides
         c.sample_hint, c.layer_ctx = self.sample_hint, self.layer_ctx
-        c.abstract, c.memo = self.abstract, self.memo
+        c.abstract, c.memo, c.variables = self.abstract, self.memo, self.variables
         return c
 
 
@@ -209,7 +215,7 @@ def _frac(node, ctx):
     if isinstance(den, Mat):
         raise Unsupported("division by a matrix", node.pos)
     if den == 0:
-        raise ShapeError("division by zero", node.pos)
+        raise UndefinedValue("division by zero", node.pos)
     return scale(num, 1 / den)
 
 
@@ -230,6 +236,8 @@ def _bin(node, ctx):
         b = as_scalar(b)
         if isinstance(b, Mat):
             raise Unsupported("division by a matrix", node.pos)
+        if b == 0:
+            raise UndefinedValue("division by zero", node.pos)
         return scale(a, 1 / b)
     return ctx.notation.product(op, a, b, node.pos)
 
@@ -255,8 +263,15 @@ def _call_func(name, arg, ctx):
     if len(items) != 1 or name in ("max", "min"):
         raise Unsupported(f"\\{name} with these arguments", arg.pos)
     value = ev(items[0], ctx)
-    fn = {"log": mpmath.log, "ln": mpmath.log, "exp": mpmath.exp, "tanh": mpmath.tanh}[name]
-    return elementwise(fn, value)
+    if name in ("log", "ln"):
+        return elementwise(lambda x: _log(x, arg.pos), value)
+    return elementwise({"exp": mpmath.exp, "tanh": mpmath.tanh}[name], value)
+
+
+def _log(x, pos=-1):
+    if not x > 0:
+        raise UndefinedValue(f"log of {'0' if x == 0 else 'a negative number'}", pos)
+    return mpmath.log(x)
 
 
 def _sum(node, ctx):

@@ -221,40 +221,46 @@ def _edit_hint(run, failure) -> str:
     where = failure["where"]
     ctx = run._ctx(failure["point"], failure["bind"])
     pairs = [where] if isinstance(where, tuple) else _neighbours(run, where)
-    free_samples = [v for v, r in run.free.items() if r == "sample"]
+    sides = [(side, other, side == b) for a, b in pairs for side, other in ((b, a), (a, b))]
+    if failure.get("target") is not None:  # a definition compared with the truth: edit the definition
+        sides = [(where[1], None, True)]
     tried = 0
-    for a, b in pairs:
-        for side, other in ((b, a), (a, b)):
-            try:
-                target = ev(run.members[other], ctx)
-            except Exception:  # noqa: BLE001
-                continue
-            member = run.members[side]
-            try:
-                original = ev(member, ctx)
-            except Exception:  # noqa: BLE001
-                original = None
-            letters = [v for v, r in run.free.items() if r == "node"]
-            candidates = (list(_edits(member)) + list(_sample_edits(member, free_samples, run.samples))
-                          + list(_index_edits(member, letters)))
-            for text, pos, edited in candidates:
-                tried += 1
-                if tried > MAX_EDITS:
-                    return ""
-                try:
-                    value = ev(edited, ctx)
-                except Exception:  # noqa: BLE001 - an edit may break anything; it is just not the hint
-                    continue
-                if original is not None and _eq(value, original):
-                    continue
-                if _eq(value, target):
-                    return _with_col(text, pos, run)
-                extra = value_hint(target, value, run.models[0].n) if side == b else ""
-                if extra.startswith("sign"):
-                    return _with_col(text, pos, run) + "; and the overall sign is flipped (a factor -1)"
-                if extra.startswith("factor"):
-                    return _with_col(text, pos, run) + "; and " + extra
+    for side, other, right in sides:
+        try:
+            target = failure["target"] if other is None else ev(run.members[other], ctx)
+        except Exception:  # noqa: BLE001
+            continue
+        for text, pos, value in _edited_values(run, run.members[side], ctx):
+            tried += 1
+            if tried > MAX_EDITS:
+                return ""
+            if _eq(value, target):
+                return _with_col(text, pos, run)
+            extra = value_hint(target, value, run.models[0].n) if right else ""
+            if extra.startswith("sign"):
+                return _with_col(text, pos, run) + "; and the overall sign is flipped (a factor -1)"
+            if extra.startswith("factor"):
+                return _with_col(text, pos, run) + "; and " + extra
     return ""
+
+
+def _edited_values(run, member, ctx):
+    """(text, pos, value) of every edit of ``member`` that changes its value."""
+    try:
+        original = ev(member, ctx)
+    except Exception:  # noqa: BLE001
+        original = None
+    free_samples = [v for v, r in run.free.items() if r == "sample"]
+    letters = [v for v, r in run.free.items() if r == "node"]
+    candidates = (list(_edits(member)) + list(_sample_edits(member, free_samples, run.samples))
+                  + list(_index_edits(member, letters)))
+    for text, pos, edited in candidates:
+        try:
+            value = ev(edited, ctx)
+        except Exception:  # noqa: BLE001 - an edit may break anything; it is just not the hint
+            continue
+        if original is None or not _eq(value, original):
+            yield text, pos, value
 
 
 def _neighbours(run, k):

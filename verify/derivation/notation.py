@@ -27,7 +27,7 @@ from .derivatives import DerivativeMixin
 from .evaluate import abstract_function, ev, flat, generic_value, index_value, is_free_index
 from .families import FamilyMixin, evaluate_rule
 from .symbols import Decoded, derivative_of, index_or_text, is_phi, is_T, letters, show, strip, transpose_of
-from .values import Mat, OutOfRange, Unsupported, elementwise, hadamard, matmul, scale
+from .values import Mat, OutOfRange, Undefined, Unsupported, elementwise, hadamard, matmul, scale
 
 __all__ = ["PaperNotation", "make_notation", "DEFINABLE"]
 
@@ -233,7 +233,9 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
         for ref, value in ctx.overrides:
             if ref == ("plain", name, 0, 0):
                 return value
-        return generic_value(name, ctx.point)
+        if sym.name in ctx.variables:
+            return generic_value(name, ctx.point)
+        raise Undefined(show(sym), sym.pos)
 
     def plain_name(self, sym, ctx) -> str:
         """A stable name with index letters replaced by their current values: x_{1}^{2}, {}_{3}W."""

@@ -61,6 +61,8 @@ class StandardNotation(PaperNotation):
             return hadamard(a, b, pos, "⊙")
         if not (isinstance(a, Mat) and isinstance(b, Mat)):
             return scale(a, b)
+        if op == "juxt" and a.cols != b.rows and (a.rows, a.cols) == (b.rows, b.cols):
+            return hadamard(a, b, pos, "")  # sigma(z)(1 - sigma(z)) of vectors: only element-wise fits
         return matmul(a, b, pos, "·")
 
     # ---------------------------------------------------------- decoding
@@ -259,6 +261,13 @@ class StandardNotation(PaperNotation):
             j = index_value(d.node, ctx)
             self._node_ok(d.node, j, rows, ctx)
             return (name, d.layer, j - 1, d.sample - 1)
+        if name == "x":
+            d = self.decode(den, ctx)
+            if d.node is None:
+                return [[("a", 0, r, s) for s in range(ctx.model.n)] for r in range(ctx.model.sizes[0])]
+            j = index_value(d.node, ctx)
+            self._node_ok(d.node, j, ctx.model.sizes[0], ctx)
+            return ("a", 0, j - 1, (d.sample or 1) - 1)
         if name == "y":
             d = self.decode(den, ctx)
             rows = ctx.model.sizes[-1]

@@ -275,6 +275,10 @@ class _ToAST(Transformer):
         return tuple(items)
 
     def frac(self, tok, num, den):
+        upright = _upright_d(num[2]) if num[0] == "plain" else None
+        den_d = _upright_d(den[2]) if den[0] == "plain" else None
+        if upright is not None and den_d not in (None, ()):  # \frac{d}{dx}, \frac{d f}{d x}
+            return Deriv(_pos(tok), upright or None, den_d)
         num_partial, den_partial = num[0] == "partial", den[0] == "partial"
         if num_partial != den_partial:
             raise ParseError("a derivative needs \\partial in both numerator and denominator", _pos(tok) + 1)
@@ -314,6 +318,19 @@ class _ToAST(Transformer):
 
     def dots(self, *toks):
         return Dots(_pos(toks[0]))
+
+
+def _upright_d(node):
+    """For ``d`` alone: (); for ``d f`` (a juxtaposition starting with the letter d): f; else None."""
+    if isinstance(node, Sym) and node.name == "d" and not (node.sub or node.sup or node.pre or node.primes):
+        return ()
+    if isinstance(node, Bin) and node.op == "juxt":
+        rest = _upright_d(node.left)
+        if rest == ():
+            return node.right
+        if rest is not None:
+            return Bin(node.pos, "juxt", rest, node.right)
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import mpmath
 
-__all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "OutOfRange", "shape", "shape_text", "close",
+__all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "Undefined", "UndefinedValue", "OutOfRange",
+           "require_finite", "shape", "shape_text", "close",
            "matmul", "hadamard", "scale", "add", "neg", "transpose", "elementwise", "as_scalar", "fmt"]
 
 
@@ -23,6 +24,21 @@ class ShapeError(EvalError):
 
 class Unsupported(EvalError):
     """A construct or symbol the checker cannot give a value to: the equation is not checked."""
+
+
+class Undefined(Unsupported):
+    """A symbol that neither the notation nor the document defines: it never gets a value."""
+
+    def __init__(self, name: str, pos: int = -1):
+        super().__init__(f"undefined symbol {name}", pos)
+        self.name = name
+
+
+class UndefinedValue(Unsupported):
+    """An undefined value (log 0, division by zero, NaN, an infinity, a complex number): never a 'holds'."""
+
+    def __init__(self, what: str, pos: int = -1):
+        super().__init__(f"undefined value: {what}", pos)
 
 
 class OutOfRange(EvalError):
@@ -99,8 +115,10 @@ def scale(a, b):
 
 def add(a, b, sign=1, pos=-1):
     a, b = as_scalar(a), as_scalar(b)
-    if isinstance(a, Mat) != isinstance(b, Mat):
-        raise ShapeError(f"cannot add a {shape_text(a)} and a {shape_text(b)}", pos)
+    if isinstance(a, Mat) != isinstance(b, Mat):  # 1 - A, 1 + e^{-Z}: the scalar is broadcast
+        if isinstance(a, Mat):
+            return a.map(lambda x: x + sign * b)
+        return b.map(lambda x: a + sign * x)
     if isinstance(a, Mat):
         if (a.rows, a.cols) != (b.rows, b.cols):
             raise ShapeError(f"cannot add a {shape_text(a)} and a {shape_text(b)} matrix", pos)
@@ -123,8 +141,30 @@ def elementwise(fn, a):
     return a.map(fn) if isinstance(a, Mat) else fn(a)
 
 
+def _finite_real(x) -> bool:
+    if isinstance(x, mpmath.mpc | complex | Mat):
+        return False
+    try:
+        return bool(mpmath.isfinite(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def require_finite(v, pos: int = -1):
+    """``v`` unchanged when every entry is a finite real number, else :class:`UndefinedValue`."""
+    entries = [x for row in v.data for x in row] if isinstance(v, Mat) else [v]
+    for x in entries:
+        if isinstance(x, mpmath.mpc | complex):
+            raise UndefinedValue("a complex number where a real one is expected", pos)
+        if not _finite_real(x):
+            raise UndefinedValue("an infinity or NaN (log 0, division by zero, overflow?)", pos)
+    return v
+
+
 def close(x, y, tol) -> bool:
-    """|x - y| <= tol * max(1, |x|, |y|) for mpf scalars."""
+    """|x - y| <= tol * max(1, |x|, |y|) for finite real mpf scalars; False for anything undefined."""
+    if not (_finite_real(x) and _finite_real(y)):
+        return False
     return abs(x - y) <= tol * max(1, abs(x), abs(y))
 
 
