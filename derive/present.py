@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from .envelope import envelope
 from .prove import Proof
 
 __all__ = ["render_proof", "proof_json", "render_latex", "MAX_FAILURES_SHOWN"]
@@ -60,11 +61,11 @@ def render_proof(console: Console, proof: Proof, formulas: list[dict], identitie
 
 
 def proof_json(proof: Proof, formulas: list[dict], identities: list[tuple]) -> str:
-    """The proof as a JSON document."""
+    """The proof as a JSON document in the common envelope (docs/json.md), command "derive prove"."""
     data = proof.to_dict()
     data["formulas"] = formulas
     data["identities"] = [{"equation": label, "latex": tex, "holds": ok} for label, tex, ok in identities]
-    return json.dumps(data, indent=2)
+    return json.dumps(envelope("derive prove", 0 if proof.proved else 1, data), indent=2)
 
 
 def render_latex(console: Console, formulas: list[dict], entries: list[tuple[str, str, str]]) -> None:

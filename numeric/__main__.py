@@ -8,7 +8,6 @@ during training stops after the current batch, saves a checkpoint and exits with
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import time
@@ -18,7 +17,7 @@ import numpy as np
 
 from . import mnist
 from .checkpoint import CheckpointError, load_npz
-from .envelope import version_text
+from .envelope import envelope, to_json, version_text
 from .functions import ACTIVATIONS, COSTS
 from .optim import OPTIMIZERS, SCHEDULES
 from .presets import PRESETS
@@ -102,10 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--plot", metavar="PNG", help="loss and accuracy curves (matplotlib)")
     t.add_argument("--json", metavar="PATH", help="summary as JSON ('-' for stdout)")
     t.add_argument("--no-progress", action="store_true", help="no progress bar (per-epoch lines only)")
+    t.add_argument("--no-color", action="store_true", help="plain text, no colors")
     e = sub.add_parser("evaluate", help="test accuracy and confusion matrix of a saved model")
     e.add_argument("model", metavar="MODEL.npz")
     e.add_argument("--data", metavar="DIR")
     e.add_argument("--json", metavar="PATH", help="result as JSON ('-' for stdout)")
+    e.add_argument("--no-color", action="store_true", help="plain text, no colors")
     return p
 
 
@@ -133,10 +134,11 @@ def _trainer(args) -> Trainer:
     return Trainer.load(args.resume, **({"epochs": args.epochs} if args.epochs else {}))
 
 
-def _emit_json(target: str, payload: dict, console) -> None:
-    text = json.dumps(payload, indent=2)
+def _emit_json(target: str, command: str, exit_code: int, payload: dict) -> None:
+    """The common envelope (docs/json.md) + payload; '-' is stdout (the text output then goes to stderr)."""
+    text = to_json(envelope(command, exit_code, payload))
     if target == "-":
-        console.print_json(text) if console.is_terminal else print(text)
+        print(text)
     else:
         atomic_write_text(target, text + "\n")
 
@@ -193,8 +195,9 @@ def cmd_train(args, console) -> int:
     if args.plot and tr.history:
         plot_history(tr.history, args.plot)
     if args.json:
-        _emit_json(args.json, {"config": vars(cfg) | {"sizes": list(cfg.sizes)}, "finished": finished,
-                               "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history}, console)
+        _emit_json(args.json, "numeric train", 0 if finished else EXIT_INTERRUPTED,
+                   {"config": vars(cfg) | {"sizes": list(cfg.sizes)}, "finished": finished,
+                    "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history})
     return 0 if finished else EXIT_INTERRUPTED
 
 
@@ -218,7 +221,8 @@ def cmd_evaluate(args, console) -> int:
                   f"test accuracy [bold]{100 * acc:.2f} %[/] ({int(np.trace(cm))}/{cm.sum()})")
     console.print(render_confusion(cm))
     if args.json:
-        _emit_json(args.json, {"model": args.model, "test_accuracy": acc, "confusion": cm.tolist()}, console)
+        _emit_json(args.json, "numeric evaluate", 0,
+                   {"model": args.model, "test_accuracy": acc, "confusion": cm.tolist()})
     return 0
 
 
@@ -228,6 +232,8 @@ def main(argv=None) -> int:
     console, err = Console(), Console(stderr=True)
     try:
         args = build_parser().parse_args(argv)
+        plain = {"no_color": True, "color_system": None, "highlight": False} if args.no_color else {}
+        console, err = Console(stderr=args.json == "-", **plain), Console(stderr=True, **plain)
         return (cmd_train if args.command == "train" else cmd_evaluate)(args, console)
     except (UsageError, mnist.MNISTError, CheckpointError) as exc:
         err.print(f"numeric: error: {exc}", markup=False, highlight=False, soft_wrap=True)

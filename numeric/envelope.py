@@ -8,9 +8,11 @@ derive and numeric import nothing of each other or of verify.)
 
 from __future__ import annotations
 
+import json
+import math
 from importlib import metadata
 
-__all__ = ["SCHEMA_VERSION", "envelope", "package_version", "version_text"]
+__all__ = ["SCHEMA_VERSION", "envelope", "package_version", "to_json", "version_text"]
 
 SCHEMA_VERSION = 1
 DISTRIBUTION = "backprop-verifier"
@@ -36,3 +38,20 @@ def envelope(command: str, exit_code: int, payload: dict) -> dict:
     head = {"schema_version": SCHEMA_VERSION, "command": command, "version": package_version(),
             "ok": exit_code == 0, "exit_code": int(exit_code)}
     return head | {k: v for k, v in payload.items() if k not in HEAD}
+
+
+def _strict(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {str(k): _strict(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_strict(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
+        return _strict(obj.item())
+    return obj
+
+
+def to_json(data) -> str:
+    """Strict JSON: a diverged run's nan/inf become the strings "nan", "inf", "-inf" (as in verify)."""
+    return json.dumps(_strict(data), indent=2, allow_nan=False)

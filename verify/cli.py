@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from .cases import parse_sizes
-from .envelope import version_text
+from .envelope import envelope, version_text
 from .functions import ACTIVATIONS, COSTS
 from .truth import TRUTHS
 
@@ -147,7 +147,8 @@ def main(argv=None) -> int:
         if bar:
             bar.stop()
     if args.json:
-        print(report.to_json({"command": args.command or "main", **result.as_dict()}))
+        command = f"verify {args.command}" if args.command else "verify"
+        print(report.to_json(envelope(command, result.exit_code, result.as_dict())))
     elif args.command == "impl":
         report.render_check(out, result)
     else:

@@ -71,8 +71,9 @@ def test_train_save_plot_json_then_evaluate(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ev = run("evaluate", str(model), "--json", "-")
     assert ev.returncode == 0, ev.stderr
-    assert "confusion matrix" in ev.stdout
-    payload = json.loads(ev.stdout[ev.stdout.index("{"):])
+    assert "confusion matrix" in ev.stderr  # with --json -, stdout is the JSON document only
+    payload = json.loads(ev.stdout)
+    assert payload["command"] == "numeric evaluate" and payload["ok"] and payload["exit_code"] == 0
     assert payload["test_accuracy"] == pytest.approx(summary["test_accuracy"])
     assert sum(map(sum, payload["confusion"])) == 10000
     resumed = run("train", "--resume", str(model), "--lr", "0.5")

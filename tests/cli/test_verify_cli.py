@@ -52,7 +52,8 @@ def test_main_job_proves_checks_and_passes():
 def test_main_job_json(capsys, monkeypatch):
     code, out, _ = call(capsys, monkeypatch, "--json")
     data = json.loads(out)
-    assert code == 0 and data["ok"] and data["command"] == "main" and data["proof"]["ok"]
+    assert code == 0 and data["ok"] and data["command"] == "verify" and data["schema_version"] == 1
+    assert data["proof"]["ok"]
     depths = {len(r["sizes"]) - 1 for r in data["reports"]}
     assert depths == {1, 2, 3, 4, 5, 6}
     assert {r["n"] for r in data["reports"]} >= {1, 2}
@@ -74,7 +75,7 @@ def test_sizes_example_samples_every_layer():
 def test_sizes_json(capsys, monkeypatch):
     code, out, _ = call(capsys, monkeypatch, "sizes", "6,4,3", "--batch", "2", "--sample", "12", "--json")
     data = json.loads(out)
-    assert code == 0 and data["command"] == "sizes"
+    assert code == 0 and data["command"] == "verify sizes"
     (report,) = data["reports"]
     assert report["total"] == 36 and report["checked"] < 36
 
