@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from .report import open_temp
 
 __all__ = ["CheckpointError", "save_npz", "load_npz"]
 
@@ -29,7 +30,7 @@ def save_npz(path: str | Path, arrays: dict[str, np.ndarray], meta: dict) -> Pat
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CheckpointError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = open_temp(path)  # mode 0o666 minus the umask, as open() would create it
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, meta=np.array(json.dumps(meta)), **arrays)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "render_confusion", "plot_history", "atomic_write_text", "atomic_target"]
+__all__ = ["confusion_matrix", "render_confusion", "plot_history", "atomic_write_text", "atomic_target",
+           "open_temp"]
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 10) -> np.ndarray:
@@ -34,12 +35,25 @@ def render_confusion(cm: np.ndarray):
     return table
 
 
+def open_temp(path: str | Path) -> tuple[int, Path]:
+    """A new temp file ``.NAME.XXXXXXXX.tmp`` beside ``path``: (fd, temp path). Created like ``open()``
+    creates files, mode 0o666 minus the user's umask (``tempfile.mkstemp`` would give 0600, and
+    os.replace keeps the temp file's mode)."""
+    path = Path(path)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path}: no free temporary name beside it")
+
+
 def atomic_target(path: str | Path):
     """(temp file path, final path) in the same folder, for write-then-os.replace."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = open_temp(path)
     os.close(fd)
-    return Path(tmp), path
+    return tmp, Path(path)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
