@@ -8,23 +8,25 @@ during training stops after the current batch, saves a checkpoint and exits with
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from . import mnist
-from .checkpoint import CheckpointError, load_npz
+from .checkpoint import CheckpointError
 from .envelope import envelope, to_json, version_text
 from .functions import ACTIVATIONS, COSTS
 from .optim import OPTIMIZERS, SCHEDULES
+from .outputs import OutputError, check_outputs, save_or_rescue
 from .presets import PRESETS
 from .report import atomic_write_text, confusion_matrix, plot_history, render_confusion
 from .train import Config, Trainer, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
+DEFAULT_CHECKPOINT = "numeric-checkpoint.npz"
 TRAIN_OPTIONS = ("sizes", "activation", "cost", "epochs", "batch", "lr", "optimizer", "momentum", "schedule",
                  "lr_min", "warmup", "l2", "dropout", "input_dropout", "seed", "bias",
                  "normalize", "output")
@@ -86,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--dropout", type=_positive(float), help="hidden-unit drop probability")
     t.add_argument("--input-dropout", dest="input_dropout", type=_positive(float),
                    help="input-pixel drop probability")
-    t.add_argument("--no-bias", dest="bias", action="store_const", const=False)
+    t.add_argument("--bias", dest="bias", action="store_const", const=True, help="biases b_N (default on)")
+    t.add_argument("--no-bias", dest="bias", action="store_const", const=False, help="no biases (the paper)")
     t.add_argument("--normalize", action="store_const", const=True,
                    help="centre and scale the pixels with MNIST's mean and std (presets do)")
     t.add_argument("--no-normalize", dest="normalize", action="store_const", const=False,
@@ -131,7 +134,9 @@ def _trainer(args) -> Trainer:
     if fixed or args.preset:
         raise UsageError(f"--resume continues the saved configuration; only --epochs may change "
                          f"(got --{(fixed or ['preset'])[0].replace('_', '-')})")
-    return Trainer.load(args.resume, **({"epochs": args.epochs} if args.epochs else {}))
+    tr = Trainer.load(args.resume, **({"epochs": args.epochs} if args.epochs else {}))
+    _check_mnist_model(args.resume, tr)
+    return tr
 
 
 def _emit_json(target: str, command: str, exit_code: int, payload: dict) -> None:
@@ -144,16 +149,30 @@ def _emit_json(target: str, command: str, exit_code: int, payload: dict) -> None
 
 
 def _check_outputs(args) -> None:
-    """Fail before training, not after, when an output cannot be written."""
-    for flag in ("save", "checkpoint", "plot", "json"):
-        target = getattr(args, flag)
-        if target and target != "-" and not Path(target).resolve().parent.is_dir():
-            raise UsageError(f"--{flag} {target}: folder {Path(target).parent} does not exist")
+    """Fail before training, not after, when an output cannot be written (numeric.outputs)."""
+    targets = {flag: getattr(args, flag) for flag in ("save", "checkpoint", "plot", "json")}
+    if not (args.save or args.checkpoint):
+        targets["checkpoint"] = DEFAULT_CHECKPOINT  # where Ctrl-C would save
+    try:
+        check_outputs(targets)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _check_mnist_model(path: str, tr: Trainer) -> None:
+    sizes = tr.config.sizes
+    if sizes[0] != 784 or sizes[-1] != 10:
+        raise CheckpointError(f"{path}: a {'-'.join(map(str, sizes))} network; MNIST needs 784 inputs and "
+                              f"10 classes")
 
 
 def cmd_train(args, console) -> int:
     from .progress import TrainingProgress
 
+    cpus = max(2, os.cpu_count() or 1)
+    if args.threads > cpus:
+        raise UsageError(f"--threads must be between 1 and {cpus} (the CPUs of this machine), "
+                         f"got {args.threads}")
     _check_outputs(args)
     tr = _trainer(args)
     data = mnist.load(args.data)
@@ -180,39 +199,54 @@ def cmd_train(args, console) -> int:
     finally:
         signal.signal(signal.SIGINT, old)
     wall = time.perf_counter() - t0
+    problems = []  # late write failures: the data go to a fallback path, one line at the end says where
     if not finished:
-        path = args.checkpoint or args.save or "numeric-checkpoint.npz"
-        tr.save(path)
+        path, reason = save_or_rescue(tr.save, args.checkpoint or args.save or DEFAULT_CHECKPOINT,
+                                      "checkpoint.npz")
+        if reason:
+            problems.append(f"cannot write the checkpoint ({reason}); saved to {path} instead")
         console.print(f"interrupted at epoch {tr.epoch + 1}, batch {tr.batch_index}: checkpoint saved to "
                       f"{path}; continue with: python -m numeric train --resume {path}")
     elif args.save:
-        tr.save(args.save)
-        console.print(f"model saved to {args.save}")
+        path, reason = save_or_rescue(tr.save, args.save, "model.npz")
+        if reason:
+            problems.append(f"cannot write --save {args.save} ({reason}); the model was saved to {path}")
+        console.print(f"model saved to {path}")
     final = tr.history[-1]["test_accuracy"] if tr.history else None
     if finished and final is not None:
         console.print(f"test accuracy {100 * final:.2f} % after {tr.epoch} "
                       f"epoch{'s' * (tr.epoch != 1)}, {wall:.1f} s")
     if args.plot and tr.history:
-        plot_history(tr.history, args.plot)
+        try:
+            plot_history(tr.history, args.plot)
+        except (OSError, ValueError) as exc:
+            problems.append(f"cannot write --plot {args.plot} ({exc}); the curves are in the history")
+    code = (0 if finished else EXIT_INTERRUPTED) if not problems else EXIT_USAGE
     if args.json:
-        _emit_json(args.json, "numeric train", 0 if finished else EXIT_INTERRUPTED,
-                   {"config": vars(cfg) | {"sizes": list(cfg.sizes)}, "finished": finished,
-                    "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history})
+        payload = {"config": vars(cfg) | {"sizes": list(cfg.sizes)}, "finished": finished,
+                   "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history}
+        if args.json == "-":
+            _emit_json("-", "numeric train", code, payload)
+        else:
+            path, reason = save_or_rescue(lambda p: _emit_json(str(p), "numeric train", code, payload),
+                                          args.json, "run.json")
+            if reason:
+                problems.append(f"cannot write --json {args.json} ({reason}); written to {path}")
+    if problems:
+        print(f"numeric: error: {'; '.join(problems)}", file=sys.stderr)
+        return EXIT_USAGE
     return 0 if finished else EXIT_INTERRUPTED
 
 
 def cmd_evaluate(args, console) -> int:
-    arrays, meta = load_npz(args.model)
-    cfg = Config.from_dict({**meta.get("config", {}), "sizes": meta["sizes"], "bias": "b0" in arrays,
-                            "activation": meta.get("activation", "sigmoid"),
-                            "cost": meta.get("cost", "logloss")})
-    L = len(cfg.sizes) - 1
-    W = [arrays[f"W{N}"].astype(np.float32) for N in range(L)]
-    b = [arrays[f"b{N}"].astype(np.float32).reshape(-1, 1) for N in range(L)] if cfg.bias else None
-    try:
-        tr = Trainer(cfg, W=W, b=b)
-    except ValueError as exc:
-        raise CheckpointError(f"{args.model}: {exc}") from None
+    if args.json and args.json != "-":
+        try:
+            check_outputs({"json": args.json})
+        except OutputError as exc:
+            raise UsageError(str(exc)) from None
+    tr = Trainer.load_model(args.model)  # every key, dtype, shape and value checked
+    _check_mnist_model(args.model, tr)
+    cfg = tr.config
     data = mnist.load(args.data)
     pred = tr.predict(as_float_data(data.test_X)).argmax(axis=1)
     acc = float(np.mean(pred == data.test_y))

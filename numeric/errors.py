@@ -53,7 +53,7 @@ def check_real(value, name: str, low: float | None = None, high: float | None = 
     if low is not None and (value < low or (low_open and value == low)):
         raise InvalidArgument(f"{name} must be {'>' if low_open else '>='} {low:g}, got {value:g}")
     if high is not None and (value > high or (high_open and value == high)):
-        raise InvalidArgument(f"{name} must be {'<' if high_open else '<='} {high:g}, got {value:g}")
+        raise InvalidArgument(f"{name} must be {'below' if high_open else '<='} {high:g}, got {value:g}")
     return value
 
 

@@ -36,6 +36,16 @@ _SHAPES = {"train-images-idx3-ubyte": (60000, 28, 28), "train-labels-idx1-ubyte"
            "t10k-images-idx3-ubyte": (10000, 28, 28), "t10k-labels-idx1-ubyte": (10000,)}
 
 
+MAX_IDX_BYTES = 64 * 2**20  # read_idx's default bound on the decompressed bytes
+_GZIP_SLACK = 4096           # gzip header/trailer over incompressible data
+
+
+def _expected_bytes(name: str) -> int:
+    """Exact size of the uncompressed IDX file ``name``: header (4 + 4 ndim bytes) + one byte per value."""
+    shape = _SHAPES[name]
+    return 4 + 4 * len(shape) + int(np.prod(shape))
+
+
 class MNISTError(Exception):
     """A data file is missing, unreadable, truncated, corrupt or does not match its checksum."""
 
@@ -58,26 +68,35 @@ def _locate(data_dir: Path, name: str) -> Path:
     raise MNISTError(f"{data_dir / (name + '.gz')}: missing (neither {name}.gz nor {name} in {data_dir})")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The (decompressed) bytes of ``path``; never more than ``limit`` + 1 bytes are decompressed, so a
+    gzip bomb is refused after reading what an MNIST file can hold."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MNISTError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if path.suffix != ".gz":
-        return raw
-    try:
-        return gzip.decompress(raw)
+        size = path.stat().st_size
+        if size > limit + _GZIP_SLACK:
+            raise MNISTError(f"{path}: {size} bytes on disk, more than the {limit} an MNIST file holds")
+        if path.suffix != ".gz":
+            return path.read_bytes()
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(limit + 1)
     except EOFError:
         raise MNISTError(f"{path}: truncated gzip stream") from None
-    except (OSError, zlib.error) as exc:
+    except (gzip.BadGzipFile, zlib.error) as exc:
         raise MNISTError(f"{path}: corrupt gzip data ({exc})") from None
+    except OSError as exc:
+        raise MNISTError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise MNISTError(f"{path}: decompresses to more than {limit} bytes (the most this file can hold); "
+                         "refused without reading further")
+    return data
 
 
-def read_idx(path: str | Path, sha256: str | None = None) -> np.ndarray:
+def read_idx(path: str | Path, sha256: str | None = None, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """Read one IDX file (gzip or raw). Checks the header, the size and, if given, the SHA-256 of the
-    uncompressed content. Returns uint8 (count, rows, cols) for images or (count,) for labels."""
+    uncompressed content; at most ``max_bytes`` are decompressed. Returns uint8 (count, rows, cols) for
+    images or (count,) for labels."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
     if len(data) < 8:
         raise MNISTError(f"{path}: truncated ({len(data)} bytes, no IDX header)")
     magic = int.from_bytes(data[:4], "big")
@@ -110,7 +129,7 @@ def load(data_dir: str | Path | None = None, verify: bool = True) -> MNIST:
     arrays = {}
     for name in FILES:
         path = _locate(data_dir, name)
-        arr = read_idx(path, SHA256[name] if verify else None)
+        arr = read_idx(path, SHA256[name] if verify else None, max_bytes=_expected_bytes(name))
         if arr.shape != _SHAPES[name]:
             raise MNISTError(f"{path}: shape {arr.shape}, expected {_SHAPES[name]}")
         arrays[name] = arr

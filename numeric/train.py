@@ -109,6 +109,7 @@ class Trainer:
     batch_index: int = 0
     history: list = field(default_factory=list)
     rng_state: dict | None = None
+    partial: tuple = (0.0, 0.0, 0.0, 0.0)  # running loss sum, correct, seen, seconds of a stopped epoch
 
     def __post_init__(self):
         cfg = self.config
@@ -169,7 +170,9 @@ class Trainer:
             np.take(y, perm, out=ys)
             if callback:
                 callback("epoch_start", {"epoch": self.epoch, "batches": batches, "done": self.batch_index})
-            loss_sum = correct = seen = 0.0
+            # a resumed epoch continues the interrupted one's running sums, so its history record equals
+            # an uninterrupted run's
+            loss_sum, correct, seen, before = self.partial if self.batch_index else (0.0, 0.0, 0.0, 0.0)
             lr = learning_rate(cfg.lr, self.epoch, cfg.epochs, cfg.schedule, cfg.lr_min, warmup=cfg.warmup)
             for k in range(self.batch_index, batches):
                 i = k * cfg.batch
@@ -187,8 +190,9 @@ class Trainer:
                     callback("batch", {"epoch": self.epoch, "batch": self.batch_index, "batches": batches,
                                        "loss": loss_sum / seen, "accuracy": correct / seen, "lr": lr})
                 if should_stop is not None and should_stop() and self.batch_index < batches:
+                    self.partial = (loss_sum, correct, seen, before + time.perf_counter() - t0)
                     return False
-            seconds = time.perf_counter() - t0
+            seconds = before + time.perf_counter() - t0
             record = {"epoch": self.epoch + 1, "seconds": seconds, "loss": loss_sum / max(seen, 1),
                       "train_accuracy": correct / max(seen, 1), "lr": lr}
             if X_test is not None:
@@ -235,30 +239,96 @@ class Trainer:
                 "activation": self.config.activation, "output": self.output, "cost": self.config.cost,
                 "config": asdict(self.config), "epoch": self.epoch, "batch_index": self.batch_index,
                 "history": self.history, "rng": self.rng_state or self.rng.bit_generator.state,
-                "mid_epoch": self.rng_state is not None, "drop_rng": self.drop_rng.bit_generator.state}
+                "mid_epoch": self.rng_state is not None, "drop_rng": self.drop_rng.bit_generator.state,
+                "partial": list(self.partial)}
         save_npz(path, arrays, meta)
 
     @classmethod
     def load(cls, path, **overrides) -> Trainer:
-        """Rebuild a Trainer from ``save``; ``overrides`` change config fields (e.g. epochs)."""
+        """Rebuild a Trainer from ``save``; ``overrides`` change config fields (e.g. epochs). Every field
+        of the checkpoint is checked first (CheckpointError naming the file and the key)."""
         arrays, meta = load_npz(path)
         if "config" not in meta:
             raise CheckpointError(f"{path}: a model without training state; cannot resume from it")
-        cfg = Config.from_dict({**meta["config"], **overrides})
-        if list(cfg.sizes) != list(meta["sizes"]):
-            raise CheckpointError(f"{path}: sizes cannot change on resume")
+        cfg = _config_of(path, meta, arrays, overrides)
+        state = _training_state(path, meta, cfg)
         L = len(cfg.sizes) - 1
         W = [arrays[f"W{N}"].astype(np.float32) for N in range(L)]
-        b = [arrays[f"b{N}"].astype(np.float32) for N in range(L)] if cfg.bias else None
-        tr = cls(cfg, W=W, b=b, epoch=int(meta["epoch"]), batch_index=int(meta["batch_index"]),
-                 history=list(meta["history"]))
+        b = [arrays[f"b{N}"].astype(np.float32).reshape(-1, 1) for N in range(L)] if cfg.bias else None
+        tr = cls(cfg, W=W, b=b, epoch=state["epoch"], batch_index=state["batch_index"],
+                 history=state["history"], partial=state["partial"])
+        opt = {k[4:]: v for k, v in arrays.items() if k.startswith("opt_")}
+        for key, current in tr.opt.state().items():
+            if key not in opt or np.shape(opt[key]) != np.shape(current):
+                raise CheckpointError(f"{path}: opt_{key} missing or not of shape {np.shape(current)}")
+        tr.opt.load_state(opt)
         try:
-            tr.opt.load_state({k[4:]: v for k, v in arrays.items() if k.startswith("opt_")})
-        except KeyError as exc:
-            raise CheckpointError(f"{path}: optimizer state {exc} missing") from None
-        if meta.get("mid_epoch"):
-            tr.rng_state = meta["rng"]
-        else:
-            tr.rng.bit_generator.state = meta["rng"]
-        tr.drop_rng.bit_generator.state = meta["drop_rng"]
+            if meta.get("mid_epoch"):
+                tr.rng.bit_generator.state = meta["rng"]  # checked here, restored at the next fit
+                tr.rng_state = meta["rng"]
+            else:
+                tr.rng.bit_generator.state = meta["rng"]
+            tr.drop_rng.bit_generator.state = meta["drop_rng"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(f"{path}: rng/drop_rng is not a numpy PCG64 state ({exc})") from None
         return tr
+
+    @classmethod
+    def load_model(cls, path) -> Trainer:
+        """A Trainer holding a saved model (or checkpoint) for prediction; every key checked on load."""
+        arrays, meta = load_npz(path)
+        config = meta.get("config", {})
+        if not isinstance(config, dict):
+            raise CheckpointError(f"{path}: meta.config must be a mapping of options, "
+                                  f"got {type(config).__name__}")
+        saved = {k: meta[k] for k in ("activation", "cost") if k in meta}
+        config = {**config, **saved, "sizes": meta["sizes"], "bias": "b0" in arrays}
+        cfg = _config_of(path, {**meta, "config": config}, arrays, {})
+        L = len(cfg.sizes) - 1
+        W = [arrays[f"W{N}"].astype(np.float32) for N in range(L)]
+        b = [arrays[f"b{N}"].astype(np.float32).reshape(-1, 1) for N in range(L)] if cfg.bias else None
+        return cls(cfg, W=W, b=b)
+
+
+def _config_of(path, meta: dict, arrays: dict, overrides: dict) -> Config:
+    if not isinstance(meta.get("config"), dict):
+        raise CheckpointError(f"{path}: meta.config must be a mapping of options, "
+                              f"got {type(meta.get('config')).__name__}")
+    try:
+        cfg = Config.from_dict({**meta["config"], **overrides})
+    except InvalidArgument as exc:
+        raise CheckpointError(f"{path}: meta.config: {exc}") from None
+    if list(cfg.sizes) != list(meta["sizes"]):
+        raise CheckpointError(f"{path}: meta.config.sizes {list(cfg.sizes)} differ from meta.sizes "
+                              f"{meta['sizes']}")
+    if cfg.bias != ("b0" in arrays):
+        raise CheckpointError(f"{path}: meta.config.bias is {cfg.bias} but the file has "
+                              f"{'' if 'b0' in arrays else 'no '}biases b_N")
+    return cfg
+
+
+def _training_state(path, meta: dict, cfg: Config) -> dict:
+    """epoch, batch_index, history and partial sums of a checkpoint, each checked."""
+    batches = -(-60_000 // cfg.batch)
+    out = {}
+    for key, high in (("epoch", cfg.epochs), ("batch_index", batches)):
+        value = meta.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            raise CheckpointError(f"{path}: meta.{key} must be an integer in 0..{high}, got {value!r}"
+                                  + (" (use --epochs above it)" if key == "epoch" else ""))
+        out[key] = value
+    history = meta.get("history")
+    if not isinstance(history, list) or len(history) != out["epoch"] or not all(
+            isinstance(h, dict) and all(isinstance(v, (int, float)) and np.isfinite(v) for v in h.values())
+            for h in history):
+        raise CheckpointError(f"{path}: meta.history must be {out['epoch']} records of finite numbers")
+    out["history"] = list(history)
+    partial = meta.get("partial", [0.0, 0.0, 0.0, 0.0])
+    if (not isinstance(partial, list) or len(partial) != 4 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) and v >= 0
+            for v in partial)):
+        raise CheckpointError(f"{path}: meta.partial must be 4 finite numbers >= 0")
+    out["partial"] = tuple(float(v) for v in partial)
+    if not isinstance(meta.get("mid_epoch", False), bool):
+        raise CheckpointError(f"{path}: meta.mid_epoch must be true or false")
+    return out
