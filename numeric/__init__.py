@@ -23,6 +23,7 @@ CLI: ``python -m numeric train`` and ``python -m numeric evaluate model.npz``.
 """
 
 from .engine import Engine
+from .errors import LIMITS, InvalidArgument
 from .functions import ACTIVATIONS, COST_GRADIENTS, COSTS, DERIVATIVES, output_delta
 from .mnist import MNISTError
 from .mnist import load as load_mnist
@@ -32,4 +33,5 @@ from .train import Config, Trainer
 __all__ = [
     "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_GRADIENTS", "output_delta",
     "forward", "gradients", "cost", "Engine", "Trainer", "Config", "load_mnist", "MNISTError",
+    "InvalidArgument", "LIMITS",
 ]
