@@ -6,7 +6,8 @@
     python -m derive --json                   # machine-readable result
     python -m derive prove --general          # the proof for symbolic sizes (derive.general)
 
-Exit status: 0 proved, 1 not proved, 2 bad usage or refused (estimated cost above --budget).
+Exit status: 0 proved, 1 not proved, 2 bad usage or refused (estimated cost above --budget, limits of
+derive.errors.LIMITS), 130 interrupted (Ctrl-C: one line, no traceback).
 """
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from .closed_form import formulas, paper_identities
 from .cost_model import check_budget, estimate_seconds
 from .envelope import version_text
+from .errors import check_int, max_workers
 from .functions import ACTIVATIONS, COSTS
 from .network import _check_sizes, build_network
 from .present import proof_json, render_latex, render_proof
 from .prove import entry_forms, prove
 
 DEFAULT_BUDGET = 120.0
+EXIT_INTERRUPTED = 130
 
 
 class _UsageError(Exception):
@@ -91,20 +94,32 @@ def _entries(args, net) -> list[tuple[int, int, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
     err = Console(stderr=True, no_color=True, highlight=False, soft_wrap=True)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv), err)
+    except KeyboardInterrupt:
+        err.print("derive: interrupted", markup=False)
+        return EXIT_INTERRUPTED
+    except MemoryError:
+        err.print("derive: error: out of memory; use smaller --sizes or --batch", markup=False)
+        return 2
+
+
+def _main(argv: list[str], err: Console) -> int:
     if argv[:1] == ["prove"]:
         if "--general" in argv[1:]:
             return _run_general(argv[1:], err)
         argv = argv[1:]
     try:
         args = _parser().parse_args(argv)
+        if args.workers is not None:
+            check_int(args.workers, "--workers", 1, max_workers(), hint="one process per CPU at most")
+        if args.entry and not args.latex:
+            raise _UsageError("--entry selects entries for --latex; add --latex")
         check_budget(*_check_sizes(args.sizes, args.batch), args.budget)  # refuse before building
         net = build_network(args.sizes, args.batch, args.activation, args.cost, args.bias,
                             args.output_activation)
         entries = _entries(args, net) if args.latex else []
-        if args.workers is not None and args.workers < 1:
-            raise _UsageError("--workers must be >= 1")
     except (_UsageError, ValueError) as exc:
         err.print(f"derive: error: {exc}", markup=False)
         return 2
