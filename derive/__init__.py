@@ -24,6 +24,11 @@ Public API
 ``build_network`` -> ``Network``; ``ground_truth`` (sympy.diff only); ``ground_truth_at`` (numbers, any
 size); ``closed_form`` (eqs 86-93); ``prove`` -> ``Proof`` (exact, entry by entry); registries
 ``ACTIVATIONS`` and ``COSTS``.
+
+Indices: the Python API is 0-based (numpy/sympy ``W[N][r, c]``, ``ground_truth_at(entries=[(N, r, c)])``,
+``Proof`` failures ``e.r, e.c``; ``derive.general`` states ``W_N[j, i]`` 0-based too); everything printed
+for a user (tables, ``--entry N,i,j``, messages) uses the paper's 1-based (N, i, j) = {}_N w_i^j, with
+W_N[r, c] = {}_N w_{c+1}^{r+1}.
 """
 from .closed_form import backprop_deltas, closed_form, closed_form_bias, output_delta
 from .cost_model import estimate_seconds

@@ -2,7 +2,7 @@
 
     python -m derive                          # reference case: sizes 3,2,3,2, n = 2, sigmoid, logloss
     python -m derive --sizes 4,4,4,3 --batch 2 --activation phi --cost mse --bias
-    python -m derive --latex --entry 0,0,0    # LaTeX of the closed form and of chosen entries
+    python -m derive --latex --entry 2,1,1    # LaTeX of the closed form and of {}_2 w_1^1 (paper's N,i,j)
     python -m derive --json                   # machine-readable result
     python -m derive prove --general          # the proof for symbolic sizes (derive.general)
 
@@ -62,10 +62,12 @@ def _parser() -> _Parser:
     p.add_argument("--output-activation", choices=list(ACTIVATIONS), default=None,
                    help="a different activation on the output layer (eqs 95-96)")
     p.add_argument("--cost", default="logloss", choices=list(COSTS))
-    p.add_argument("--bias", action="store_true", help="add biases b_N (the paper has none)")
+    p.add_argument("--bias", action=argparse.BooleanOptionalAction, default=False,
+                   help="add biases b_N (default off: the paper has none)")
     p.add_argument("--latex", action="store_true", help="print LaTeX of the closed form and chosen entries")
-    p.add_argument("--entry", action="append", type=_int_list, default=None, metavar="N,r,c",
-                   help="entry of grad W_N (0-based row, column) for --latex; repeatable")
+    p.add_argument("--entry", action="append", type=_int_list, default=None, metavar="N,i,j",
+                   help="entry {}_N w_i^j of grad W_N for --latex, as in the paper: i source node on L(N), "
+                   "j target node on L(N+1), 1-based (numpy W_N[j-1, i-1]); repeatable")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--no-color", action="store_true", help="plain text output")
     p.add_argument("--budget", type=float, default=DEFAULT_BUDGET,
@@ -84,13 +86,15 @@ def _run_general(argv: list[str], err: Console) -> int:
 
 
 def _entries(args, net) -> list[tuple[int, int, int]]:
-    chosen = args.entry or [(net.L - 1, 0, 0)]
+    """--entry N,i,j (the paper's 1-based {}_N w_i^j) -> 0-based (N, row, column) = (N, j-1, i-1)."""
+    chosen = args.entry or [(net.L - 1, 1, 1)]
     for e in chosen:
-        inside = len(e) == 3 and 0 <= e[0] < net.L and 0 <= e[1] < net.W[e[0]].rows \
-            and 0 <= e[2] < net.W[e[0]].cols
+        inside = len(e) == 3 and 0 <= e[0] < net.L and 1 <= e[1] <= net.W[e[0]].cols \
+            and 1 <= e[2] <= net.W[e[0]].rows
         if not inside:
-            raise _UsageError(f"--entry {','.join(map(str, e))} is not an entry N,r,c of a weight matrix W_N")
-    return chosen
+            raise _UsageError(f"--entry {','.join(map(str, e))} is not an entry N,i,j = {{}}_N w_i^j of a "
+                              "weight matrix W_N (N from 0, i and j from 1, as in the paper)")
+    return [(N, j - 1, i - 1) for N, i, j in chosen]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,7 +127,8 @@ def _main(argv: list[str], err: Console) -> int:
     except (_UsageError, ValueError) as exc:
         err.print(f"derive: error: {exc}", markup=False)
         return 2
-    console = Console(no_color=args.no_color, highlight=False, soft_wrap=args.json or args.latex)
+    console = Console(no_color=args.no_color, highlight=False, soft_wrap=args.json or args.latex,
+                      color_system=None if args.no_color else "auto")  # --no-color: no bold either
     proof = _prove_with_progress(net, args, err)
     rows, identities = formulas(net), paper_identities()
     if args.json:

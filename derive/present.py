@@ -42,7 +42,9 @@ def render_proof(console: Console, proof: Proof, formulas: list[dict], identitie
         console.print(f"[red]grad {m.name}: {len(m.failures)} of {len(m.entries)} entries differ[/red]"
                       f" (showing {len(worst)}):")
         for e in worst:
-            console.print(f"  entry [{e.r}, {e.c}] (d Lambda / d {e.symbol}): truth - closed = "
+            N = m.name[2:]  # "W_0" / "b_0"; printed as the paper's (N,i,j) = {}_N w_i^j, b(N,j)
+            where = f"b({N},{e.r + 1})" if m.name.startswith("b") else f"({N},{e.c + 1},{e.r + 1})"
+            console.print(f"  entry {where} (d Lambda / d {e.symbol}): truth - closed = "
                           f"{_short(e.residual)}", soft_wrap=True)
     lines = [f"{f['name']:>14} = {f['text']}   [dim]({f['equation']})[/dim]" for f in formulas]
     lines += [f"{label:>14}: {'[green]holds[/green]' if ok else '[red]FAILS[/red]'} (checked by sympy)"

@@ -3,7 +3,7 @@
 The signature with biases:  backprop(weights, X, Y, biases) -> (grad_W, grad_b)
   biases[N] is b_N of shape (m_{N+1}, 1); grad_b[N] may be (m_{N+1}, 1) or flat (m_{N+1},).
 
-Check it:  python -m verify impl examples/bias_backprop.py:backprop --biases
+Check it:  python -m verify impl examples/bias_backprop.py:backprop --bias
 """
 
 import numpy as np

@@ -10,9 +10,9 @@ averaged over the mini-batch: Lambda = (1/(2n)) sum_s sum_j (a_j - y_j)^2, deriv
 
 Check it (the signature with biases: backprop(weights, X, Y, biases) -> (grad_W, grad_b)):
 
-    python -m verify impl examples/seed003_network.py:backprop --biases --cost mse \
+    python -m verify impl examples/seed003_network.py:backprop --bias --cost mse \
         --sizes 784,30,10 --batch 10 --sample 300
-    python -m verify impl examples/seed003_network.py:backprop --biases --cost mse   # adversarial sizes
+    python -m verify impl examples/seed003_network.py:backprop --bias --cost mse   # adversarial sizes
 """
 
 import numpy as np

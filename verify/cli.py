@@ -57,10 +57,12 @@ def _network(parser, costs=tuple(COSTS)) -> None:
                         help="expected values: sympy.diff via derive (default) or the complex step")
     parser.add_argument("--output-activation", choices=sorted(ACTIVATIONS), default=None,
                         help="a different activation on the output layer (paper eqs 95-96)")
-    parser.add_argument("--biases", action="store_true", help="networks with biases b_N; impl then calls "
+    parser.add_argument("--bias", dest="biases", action=argparse.BooleanOptionalAction, default=False,
+                        help="networks with biases b_N (default off, as in the paper); impl then calls "
                         "backprop(weights, X, Y, biases) -> (grad_W, grad_b)")
 
 
+    parser.add_argument("--biases", dest="biases", action="store_true", help=argparse.SUPPRESS)  # old name
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description="Check EBP gradients against sympy.diff.")
     parser.add_argument("--version", action="version", version=version_text("python -m verify"))

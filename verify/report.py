@@ -150,6 +150,15 @@ NOTATION = ("(N,i,j) = the paper's {}_N w_i^j: i source node on L(N), j target n
             "same truth. kink: differences only where a ReLU pre-activation is 0 (phi' undefined).")
 
 
+TRUTH_NAMES = {"symbolic": "sympy.diff", "complex-step": "the complex step (--truth complex-step)"}
+
+
+def truth_name(result) -> str:
+    """What the verdict line names as the truth: sympy.diff, or the complex step when it replaced it."""
+    truths = {r.truth for r in result.reports} or {"symbolic"}
+    return " and ".join(TRUTH_NAMES.get(t, t) for t in sorted(truths))
+
+
 def summary_table(result) -> Table:
     """One row per case of a CheckResult: sizes, n, entries checked, max rel error, status."""
     t = _table(f"{result.subject}")
@@ -176,7 +185,7 @@ def _verdict_text(result) -> str:
     n = len(result.reports)
     if result.ok:
         cases = f"all {n} cases agree" if n > 1 else "the case agrees"
-        return f"{result.subject}: {cases} with the ground truth"
+        return f"{result.subject}: {cases} with {truth_name(result)}"
     text = f"{result.subject}: {len(result.failing)} of {n} cases disagree"
     return text + (f" ({result.diagnosis.short})" if result.diagnosis else "")
 
@@ -215,7 +224,7 @@ def render_engine(console: Console, result, oracles=("complex-step", "central-di
     total = sum(r.total for r in result.reports)
     count = len(result.reports)
     what = f"{checked} of {total} entries in {count} network{'s' if count != 1 else ''}"
-    text = (f"engine agrees with sympy.diff on {what}" if result.ok
+    text = (f"engine agrees with {truth_name(result)} on {what}" if result.ok
             else f"disagreement: {len(result.failing)} of {len(result.reports)} networks ({what})")
     console.print(verdict(result.ok, text + f" [{result.seconds:.1f} s]"))
 

@@ -38,7 +38,7 @@ def test_json_output():
 
 
 def test_abstract_phi_and_latex(capsys):
-    args = ["--activation", "phi", "--latex", "--entry", "1,0,1", "--sizes", "2,2,2", "--batch", "1"]
+    args = ["--activation", "phi", "--latex", "--entry", "1,2,1", "--sizes", "2,2,2", "--batch", "1"]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert r"\begin{align}" in text and r"{}_{N}\delta &= \left( W_N^T\, {}_{N+1}\delta \right)" in text
@@ -52,7 +52,8 @@ def test_abstract_phi_and_latex(capsys):
     (["--activation", "swish"], "invalid choice: 'swish'"),
     (["--cost", "hinge"], "invalid choice: 'hinge'"),
     (["--frobnicate"], "unrecognized arguments: --frobnicate"),
-    (["--latex", "--entry", "5,0,0"], "is not an entry N,r,c"),
+    (["--latex", "--entry", "5,1,1"], "is not an entry N,i,j"),
+    (["--latex", "--entry", "0,0,1"], "i and j from 1"),
     (["--sizes", "40,40,40,10", "--batch", "8"], "estimated at"),
 ])
 def test_bad_input_one_line_exit_2(args, message, capsys):
