@@ -47,6 +47,8 @@ def _common(parser, suppress: bool) -> None:
     default = {"default": argparse.SUPPRESS} if suppress else {}
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables", **default)
     parser.add_argument("--no-color", action="store_true", help="plain text, no colors", **default)
+    parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report (tables, "
+                        "heat-maps of the errors) to FILE", **(default or {"default": None}))
 
 
 def _network(parser, costs=tuple(COSTS)) -> None:
@@ -112,11 +114,35 @@ def _progress(console, enabled: bool):
     return bar, update
 
 
+def _html_target(path):
+    """Validate --html FILE before any work (one line, exit 2)."""
+    from .html import check_target
+
+    try:
+        return check_target(path)
+    except ValueError as exc:
+        print(f"python -m verify: error: {exc}", file=sys.stderr)
+        return None
+
+
+def _write_html(path, result) -> bool:
+    from .html import check_page, write_html
+
+    try:
+        write_html(path, check_page(result))
+    except (OSError, ValueError) as exc:
+        print(f"python -m verify: error: --html {path}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "derivation":
         return _derivation(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.html is not None and _html_target(args.html) is None:
+        return 2
     from . import report
     from .check import check_implementation
     from .impl import UserCodeError, load_function
@@ -155,4 +181,6 @@ def main(argv=None) -> int:
         report.render_check(out, result)
     else:
         report.render_engine(out, result)
+    if args.html is not None and not _write_html(args.html, result):
+        return 2
     return result.exit_code

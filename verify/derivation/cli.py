@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--poll", action="store_true", help="with --watch: poll instead of inotify")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--no-color", action="store_true", help="plain output without colours")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report: the derivation "
+                   "typeset, each equation coloured by its verdict")
     return p
 
 
@@ -37,6 +39,13 @@ class BadInput(Exception):
 
 def load(path: Path, checker: Checker) -> Report:
     """Read and check ``path``; raises BadInput for unreadable files or bad front matter."""
+    if path.suffix.lower() == ".ipynb":  # the Markdown cells of a notebook (verify/derivation/ipynb.py)
+        from .ipynb import NotebookError, load_notebook
+
+        try:
+            return load_notebook(path, checker)
+        except NotebookError as exc:
+            raise BadInput(str(exc)) from None
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -68,6 +77,16 @@ def main(argv=None) -> int:
     console = Console(no_color=args.no_color, highlight=False, soft_wrap=False,
                       force_terminal=None if not args.no_color else False)
     path = Path(args.file)
+    if args.html is not None:
+        from ..html import check_target
+
+        try:
+            if args.watch:
+                raise ValueError("--html cannot be combined with --watch")
+            check_target(args.html)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if args.watch:
         from .watch import run_watch
 
@@ -82,6 +101,14 @@ def main(argv=None) -> int:
         sys.stdout.write(to_json(report) + "\n")
     else:
         console.print(render(report))
+    if args.html is not None:
+        from ..html import write_derivation
+
+        try:
+            write_derivation(args.html, report, path)
+        except (OSError, ValueError) as exc:
+            print(f"error: --html {args.html}: {exc}", file=sys.stderr)
+            return 2
     return exit_code(report)
 
 
