@@ -62,9 +62,9 @@ def _network(parser, costs=tuple(COSTS)) -> None:
     parser.add_argument("--bias", dest="biases", action=argparse.BooleanOptionalAction, default=False,
                         help="networks with biases b_N (default off, as in the paper); impl then calls "
                         "backprop(weights, X, Y, biases) -> (grad_W, grad_b)")
-
-
     parser.add_argument("--biases", dest="biases", action="store_true", help=argparse.SUPPRESS)  # old name
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description="Check EBP gradients against sympy.diff.")
     parser.add_argument("--version", action="version", version=version_text("python -m verify"))
