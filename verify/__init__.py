@@ -31,6 +31,7 @@ from .cases import REFERENCE_SIZES, Case
 from .check import CheckResult, GradientMismatch, assert_backprop_correct, check_implementation
 from .compare import EntryCheck, MatrixCheck, Report, compare
 from .diagnose import Diagnosis, diagnose
+from .errors import LIMITS, InvalidArgument
 from .oracles import central_difference, complex_step
 from .tolerances import TOLERANCES, Tolerance, tolerance_for
 
@@ -42,6 +43,8 @@ __all__ = [
     "Diagnosis",
     "EntryCheck",
     "GradientMismatch",
+    "InvalidArgument",
+    "LIMITS",
     "MatrixCheck",
     "Report",
     "Tolerance",

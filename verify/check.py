@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .cases import Case, impl_cases
 from .compare import Report, compare
 from .diagnose import Diagnosis, combine
+from .errors import check_impl_args
 
 AUTO_LIMIT, AUTO_SAMPLE = 2000, 300
 
@@ -87,6 +88,8 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
     shape (m_{N+1}, 1); grad_b[N] may be (m_{N+1}, 1) or flat.
     """
     start = time.perf_counter()
+    names = (activation, cost, output_activation, truth)
+    sizes = check_impl_args(fn, sizes, batch, sample, seed, names, bias, (AUTO_LIMIT, AUTO_SAMPLE))
     cases = cases or impl_cases(seed, sizes, batch, activation=activation, cost=cost, bias=bias,
                                 output_activation=output_activation)
     result = CheckResult(name or _name(fn))

@@ -5,7 +5,8 @@
     python -m verify impl FILE.py:FUNCTION [--sizes 4,3,2] [--batch n] [--cost logloss|mse]
     python -m verify derivation FILE.md   (the derivation checker, verify/derivation)
 
-Every command takes ``--json`` and ``--no-color``. Exit status: 0 all agree, 1 a disagreement, 2 bad input.
+Every command takes ``--json`` and ``--no-color``. Exit status: 0 all agree, 1 a disagreement, 2 bad input
+(one line; sizes over the budget of verify.errors.LIMITS included), 130 interrupted (Ctrl-C, one line).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cases import parse_sizes
 from .envelope import envelope, version_text
+from .errors import LIMITS, check_budget, check_count
+from .errors import parse_sizes as strict_sizes
 from .functions import ACTIVATIONS, COSTS
 from .truth import TRUTHS
 
@@ -28,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _sizes(text: str):
     try:
-        return parse_sizes(text)
+        return strict_sizes(text)  # "3,-2" is refused, not read as 3,2
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -38,8 +40,9 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    if not 1 <= value <= max(LIMITS["batch"], LIMITS["sample"]):
+        raise argparse.ArgumentTypeError(f"expected a positive integer up to "
+                                         f"{max(LIMITS['batch'], LIMITS['sample'])}, got {value}")
     return value
 
 
@@ -137,7 +140,18 @@ def _write_html(path, result) -> bool:
 
 
 def main(argv=None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Every command; Ctrl-C anywhere is one line and exit 130, running out of memory one line and 2."""
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        print("python -m verify: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("python -m verify: error: out of memory; use smaller sizes, batch or --sample", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list) -> int:
     if argv and argv[0] == "derivation":
         return _derivation(argv[1:])
     args = build_parser().parse_args(argv)
@@ -157,6 +171,9 @@ def main(argv=None) -> int:
         if bar:
             bar.start()
         if args.command == "sizes":
+            check_count(args.batch, "--batch", LIMITS["batch"])
+            check_count(args.sample, "--sample", LIMITS["sample"])
+            check_budget(args.sizes, args.batch, args.sample, args.truth)  # before allocating anything
             result = sizes_job(args.sizes, args.batch, args.sample, args.seed, **options)
         elif args.command == "impl":
             fn = load_function(args.target)

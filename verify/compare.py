@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 import mpmath
 import numpy as np
 
+from .errors import check_compare_args
 from .functions import forward
 from .impl import call_user, validate_gradients, validate_with_biases
 from .oracles import ORACLES
@@ -221,6 +222,8 @@ def compare(got, weights, X, Y, *, biases=None, activation: str = "sigmoid", cos
     "complex-step". oracles: extra numeric columns, each judged against the truth.
     """
     start = time.perf_counter()
+    weights, X, Y, biases, entries = check_compare_args(weights, X, Y, biases, entries, sample, seed, (
+        activation, cost, output_activation, truth), oracles, tolerance)  # InvalidArgument, one line
     weights = [np.asarray(W, dtype=float) for W in weights]
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     if biases is not None:
