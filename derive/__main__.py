@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import sympy
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -135,7 +134,7 @@ def _main(argv: list[str], err: Console) -> int:
         print(proof_json(proof, rows, identities))
     elif args.latex:
         forms = [entry_forms(net, *e) for e in entries]
-        render_latex(console, rows, [tuple(sympy.latex(x) for x in f) for f in forms])
+        render_latex(console, rows, forms)
     else:
         render_proof(console, proof, rows, identities)
     return 0 if proof.proved else 1

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .envelope import envelope
+from .latex import align, latex_lines
 from .prove import Proof
 
 __all__ = ["render_proof", "proof_json", "render_latex", "MAX_FAILURES_SHOWN"]
@@ -70,19 +71,17 @@ def proof_json(proof: Proof, formulas: list[dict], identities: list[tuple]) -> s
     return json.dumps(envelope("derive prove", 0 if proof.proved else 1, data), indent=2)
 
 
-def render_latex(console: Console, formulas: list[dict], entries: list[tuple[str, str, str]]) -> None:
-    """LaTeX of the closed form and of chosen entries [(weight latex, truth latex, closed latex)]."""
-    console.print("% closed form (vectorized EBP, eqs 86-93 with 1/n)", highlight=False, markup=False)
-    console.print(r"\begin{align}", highlight=False, markup=False)
-    for f in formulas:
-        console.print(f["latex"].replace("=", "&=", 1) + r" \\", highlight=False, markup=False)
-    console.print(r"\end{align}", highlight=False, markup=False)
+def render_latex(console: Console, formulas: list[dict], entries: list[tuple]) -> None:
+    """LaTeX of the closed form and of chosen entries [(weight, truth, closed) as sympy expressions]:
+    one ``align`` each, long sums broken across lines (derive.latex)."""
+    lines = ["% closed form (vectorized EBP, eqs 86-93 with 1/n)"]
+    lines += align([(left.rstrip(), [right.strip()]) for left, _, right in
+                    (f["latex"].partition("=") for f in formulas)])
     for weight, truth, closed in entries:
-        console.print(f"% entry d Lambda / d {weight}: ground truth (sympy.diff) and closed form, "
-                      "with {}_N a = phi({}_N z)", highlight=False, markup=False)
-        console.print(r"\begin{align}", highlight=False, markup=False)
-        console.print(r"\frac{\partial \Lambda}{\partial " + weight + "} &= " + truth + r" \\",
-                      highlight=False, markup=False, soft_wrap=True)
-        console.print(r"\left(\nabla W\right)_{" + weight + "} &= " + closed,
-                      highlight=False, markup=False, soft_wrap=True)
-        console.print(r"\end{align}", highlight=False, markup=False)
+        w = sympy.latex(weight)
+        lines.append(f"% entry d Lambda / d {w}: ground truth (sympy.diff) and closed form, "
+                     "with {}_N a = phi({}_N z)")
+        lines += align([(r"\frac{\partial \Lambda}{\partial " + w + "}", latex_lines(truth)),
+                        (r"\left(\nabla W\right)_{" + w + "}", latex_lines(closed))])
+    for line in lines:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
