@@ -23,6 +23,7 @@ assert_backprop_correct(fn, ...)                     raises GradientMismatch(Ass
 diagnose(got, weights, X, Y, ...) -> Diagnosis       names the bug from the numbers
 complex_step / central_difference                    the numeric oracles
 TOLERANCES, Tolerance, tolerance_for                 thresholds per dtype, as data
+show(result)                                         displays a result: HTML in Jupyter, rich tables elsewhere
 pytest: the plugin (entry point ``backprop_verifier``, module ``pytest_backprop_verifier``) gives the
 fixture ``backprop_check``.
 """
@@ -31,6 +32,7 @@ from .cases import REFERENCE_SIZES, Case
 from .check import CheckResult, GradientMismatch, assert_backprop_correct, check_implementation
 from .compare import EntryCheck, MatrixCheck, Report, compare
 from .diagnose import Diagnosis, diagnose
+from .notebook import show
 from .errors import LIMITS, InvalidArgument
 from .oracles import central_difference, complex_step
 from .tolerances import TOLERANCES, Tolerance, tolerance_for
@@ -54,5 +56,6 @@ __all__ = [
     "compare",
     "complex_step",
     "diagnose",
+    "show",
     "tolerance_for",
 ]

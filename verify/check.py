@@ -42,6 +42,21 @@ class CheckResult:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
+    def __repr__(self) -> str:  # one line; the displays live in verify.notebook
+        from .notebook import one_line
+
+        return one_line(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import report_html
+
+        return report_html(self)
+
+    def __rich__(self):
+        from .notebook import rich_view
+
+        return rich_view(self)
+
     def focus(self) -> Report | None:
         """The failing report that best shows the bug: the diagnosed kind on the deepest network."""
         failing = self.failing

@@ -118,6 +118,21 @@ class Report:
         """The k worst entries, failures first, by relative error."""
         return sorted(self.entries, key=lambda e: (e.ok, -_finite(e.rel_err), -e.abs_err))[:k]
 
+    def __repr__(self) -> str:  # one line; the displays live in verify.notebook
+        from .notebook import one_line
+
+        return one_line(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import report_html
+
+        return report_html(self)
+
+    def __rich__(self):
+        from .notebook import rich_view
+
+        return rich_view(self)
+
     def as_dict(self) -> dict:
         return {
             "label": self.label, "sizes": list(self.sizes), "n": self.n, "activation": self.activation,

@@ -61,6 +61,21 @@ class Report:
             return 2
         return 1 if any(v.status == FAILS for v in self.verdicts) else 0
 
+    def __repr__(self) -> str:  # one line; the displays live in verify.notebook
+        from ..notebook import one_line
+
+        return one_line(self)
+
+    def _repr_html_(self) -> str:
+        from ..notebook import report_html
+
+        return report_html(self)
+
+    def __rich__(self):
+        from ..notebook import rich_view
+
+        return rich_view(self)
+
 
 # ------------------------------------------------------------------ comparison
 def compare(left, right):

@@ -76,7 +76,8 @@ def _side(v) -> str:
         parts.append(f"<div>{esc(v.reason)}</div>")
     if getattr(v, "defines", None):
         parts.append(f"<div>defines {esc(', '.join(map(str, v.defines)))}</div>")
-    parts += [f"<div class=\"note\">· {esc(n)}</div>" for n in getattr(v, "notes", []) or []]
+    notes = [n for n in getattr(v, "notes", []) or [] if not str(n).startswith("notebook cell ")]  # in head
+    parts += [f"<div class=\"note\">· {esc(n)}</div>" for n in notes]
     return "".join(parts)
 
 

@@ -144,8 +144,9 @@ def _own(report, result) -> bool:
     return mine is not None and (top is None or mine.title != top.title)
 
 
-def check_body(result) -> str:
-    """A CheckResult: verdict, proof, summary, diagnosis, then every case (failing ones first, open)."""
+def check_body(result, all_maps: bool = True) -> str:
+    """A CheckResult: verdict, proof, summary, diagnosis, then every case (failing ones first, open).
+    all_maps=False (a notebook cell): heat-maps only for the failing cases, to keep the output small."""
     parts = [f"<h1>verify: {esc(result.subject)}</h1>", _verdict(result)]
     if result.proof is not None:
         p = result.proof
@@ -160,5 +161,5 @@ def check_body(result) -> str:
     for r in sorted(result.reports, key=lambda r: r.ok):
         parts.append(f"<details id=\"case-{esc(r.label)}\"{'' if r.ok else ' open'}>"
                      f"<summary>{esc(_title(r))}: {'ok' if r.ok else 'FAIL'}</summary>"
-                     f"{report_body(r, diagnosis=_own(r, result))}</details>")
+                     f"{report_body(r, maps=all_maps or not r.ok, diagnosis=_own(r, result))}</details>")
     return "\n".join(p for p in parts if p)

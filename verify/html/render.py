@@ -12,14 +12,14 @@ def _is_derivation(obj) -> bool:
     return hasattr(obj, "verdicts")
 
 
-def html_body(obj, text: str | None = None) -> str:
+def html_body(obj, text: str | None = None, all_maps: bool = True) -> str:
     """The sections for ``obj``: a derivation report, a CheckResult or a single compare Report."""
     if _is_derivation(obj):
         return derivation_body(obj, text)
     from .numeric import check_body, report_body
 
     if hasattr(obj, "reports"):
-        return check_body(obj)
+        return check_body(obj, all_maps)
     if hasattr(obj, "matrices"):
         return report_body(obj, heading=True)
     raise TypeError(f"no HTML view for {type(obj).__name__}")
@@ -38,7 +38,7 @@ def check_page(result, title: str | None = None) -> str:
 
 def notebook_html(obj) -> str:
     """The fragment a notebook shows (_repr_html_)."""
-    return fragment(html_body(obj))
+    return fragment(html_body(obj, all_maps=False))
 
 
 def write_derivation(target, report, path) -> None:
