@@ -21,8 +21,9 @@ from .envelope import envelope, to_json, version_text
 from .functions import ACTIVATIONS, COSTS
 from .optim import OPTIMIZERS, SCHEDULES
 from .outputs import OutputError, check_outputs, save_or_rescue
-from .presets import PRESETS
+from .presets import ACTIVATION_LR_SCALE, PRESETS
 from .report import atomic_write_text, confusion_matrix, plot_history, render_confusion
+from .stall import stall_warning
 from .train import Config, Trainer, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
@@ -116,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _config(args) -> Config:
     values = dict(PRESETS[args.preset or "default"])
     values.update({k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
+    if args.lr is None:  # the preset's lr is the sigmoid's; ReLU hidden units need a smaller one
+        values["lr"] *= ACTIVATION_LR_SCALE.get(values["activation"], 1.0)
     cfg = Config.from_dict(values)
     if cfg.dropout >= 1 or cfg.input_dropout >= 1:
         raise UsageError(f"dropout probabilities must be below 1, got {cfg.dropout}, {cfg.input_dropout}")
@@ -166,6 +169,21 @@ def _check_mnist_model(path: str, tr: Trainer) -> None:
                               f"10 classes")
 
 
+def _warn(console, warnings: list, text: str | None) -> None:
+    if text:
+        warnings.append(text)
+        console.print(f"[bold yellow]warning[/]: {text}", soft_wrap=True, highlight=False)
+
+
+def _watch_stall(progress, trainer, console, warnings: list):
+    """The progress callback, plus one warning as soon as the history shows a stalled or diverged run."""
+    def callback(event, info):
+        progress(event, info)
+        if event == "epoch_end" and not warnings:
+            _warn(console, warnings, stall_warning(trainer.history, trainer.config))
+    return callback
+
+
 def cmd_train(args, console) -> int:
     from .progress import TrainingProgress
 
@@ -185,7 +203,7 @@ def cmd_train(args, console) -> int:
             raise KeyboardInterrupt
         stop["flag"] = True
 
-    cfg = tr.config
+    cfg, warnings = tr.config, []
     console.print(f"[bold]numeric train[/]: {'-'.join(map(str, cfg.sizes))} {cfg.activation}, {cfg.cost}, "
                   f"{cfg.optimizer} lr {cfg.lr} ({cfg.schedule}), batch {cfg.batch}, {cfg.epochs} epochs"
                   + (f", dropout {cfg.dropout}" if cfg.dropout else "") + (f", L2 {cfg.l2}" if cfg.l2 else "")
@@ -194,7 +212,8 @@ def cmd_train(args, console) -> int:
     t0 = time.perf_counter()
     try:
         with TrainingProgress(console, cfg.epochs, enabled=not args.no_progress) as progress:
-            finished = tr.fit(data.train_X, y_train, X_test, data.test_y, callback=progress,
+            finished = tr.fit(data.train_X, y_train, X_test, data.test_y,
+                              callback=_watch_stall(progress, tr, console, warnings),
                               should_stop=lambda: stop["flag"], threads=args.threads)
     finally:
         signal.signal(signal.SIGINT, old)
@@ -213,6 +232,8 @@ def cmd_train(args, console) -> int:
             problems.append(f"cannot write --save {args.save} ({reason}); the model was saved to {path}")
         console.print(f"model saved to {path}")
     final = tr.history[-1]["test_accuracy"] if tr.history else None
+    if finished and not warnings:
+        _warn(console, warnings, stall_warning(tr.history, cfg, final=True))
     if finished and final is not None:
         console.print(f"test accuracy {100 * final:.2f} % after {tr.epoch} "
                       f"epoch{'s' * (tr.epoch != 1)}, {wall:.1f} s")
@@ -224,7 +245,7 @@ def cmd_train(args, console) -> int:
     code = (0 if finished else EXIT_INTERRUPTED) if not problems else EXIT_USAGE
     if args.json:
         payload = {"config": vars(cfg) | {"sizes": list(cfg.sizes)}, "finished": finished,
-                   "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history}
+                   "wall_seconds": wall, "test_accuracy": final, "epochs": tr.history, "warnings": warnings}
         if args.json == "-":
             _emit_json("-", "numeric train", code, payload)
         else:

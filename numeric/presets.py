@@ -8,7 +8,7 @@ dropout and a longer cosine schedule; aims at >= 98.5 % in under 5 minutes. Figu
 
 from __future__ import annotations
 
-__all__ = ["PRESETS"]
+__all__ = ["ACTIVATION_LR_SCALE", "PRESETS"]
 
 PRESETS: dict[str, dict] = {
     "default": {"sizes": (784, 256, 128, 10), "activation": "sigmoid", "cost": "logloss", "epochs": 10,
@@ -21,3 +21,8 @@ PRESETS: dict[str, dict] = {
              "batch": 64, "optimizer": "nesterov", "momentum": 0.9, "lr": 0.1, "schedule": "cosine",
              "normalize": True, "dropout": 0.3},
 }
+
+#: factor on a preset's lr by hidden activation, used only when --lr is not given. The presets' lr 0.1 is
+#: tuned for sigmoid units; unbounded ReLU units at 0.1 saturate a sigmoid output under MSE (the run
+#: stalls at chance) and learn log-loss more slowly than at 0.05 (2-epoch runs: 94.6 % vs 97.9 %).
+ACTIVATION_LR_SCALE: dict[str, float] = {"relu": 0.5}
