@@ -1,29 +1,29 @@
-"""BLAS thread control with threadpoolctl and through the ctypes fallback (threadpoolctl absent)."""
+"""BLAS thread control through threadpoolctl (a declared dependency, no ctypes fallback)."""
 
-import sys
-
-import pytest
+from threadpoolctl import threadpool_info
 
 from numeric import threads
 
 
-def test_fallback_without_threadpoolctl(monkeypatch):
-    funcs = threads._openblas()
-    if funcs is None:
-        pytest.skip("numpy is not linked to a bundled OpenBLAS")
-    _, get = funcs
-    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import threadpoolctl -> ImportError
-    before = get()
-    with threads.blas_threads(1):
-        assert get() == 1
-    assert get() == before
-    assert threads.blas_info() == []
+def _counts():
+    return [d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"]
 
 
-def test_with_threadpoolctl():
-    tpc = pytest.importorskip("threadpoolctl")
+def test_blas_threads_limits_and_restores():
+    before = _counts()
+    assert before, "numpy's BLAS is not visible to threadpoolctl"
     with threads.blas_threads(1):
-        assert all(d["num_threads"] == 1 for d in tpc.threadpool_info() if d["user_api"] == "blas")
-    before = [d["num_threads"] for d in tpc.threadpool_info() if d["user_api"] == "blas"]
-    with threads.blas_threads(None):  # None leaves the thread counts alone
-        assert [d["num_threads"] for d in tpc.threadpool_info() if d["user_api"] == "blas"] == before
+        assert all(c == 1 for c in _counts())
+    assert _counts() == before
+
+
+def test_none_leaves_the_counts_alone():
+    before = _counts()
+    with threads.blas_threads(None):
+        assert _counts() == before
+
+
+def test_blas_info_describes_the_loaded_blas():
+    info = threads.blas_info()
+    assert info and all(set(d) == {"internal_api", "version", "architecture", "num_threads", "filepath"}
+                        for d in info)
