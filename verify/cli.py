@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=version_text("python -m verify"))
     _common(parser, suppress=False)
     _network(parser)
-    sub = parser.add_subparsers(dest="command", metavar="{sizes,impl,derivation}")
+    sub = parser.add_subparsers(dest="command", metavar="{sizes,impl,derivation,lsp}")
     sizes = sub.add_parser("sizes", help="the engine on a network of any size (sampled entries)")
     sizes.add_argument("sizes", type=_sizes, help="layer sizes m_0,...,m_L, e.g. 784,30,10")
     sizes.add_argument("--batch", type=_positive, default=10, help="samples per mini-batch n (default 10)")
@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     impl.add_argument("--sample", type=_positive, default=None,
                       help="check about this many entries (default: all, or 300 above 2000 weights)")
     sub.add_parser("derivation", help="check a Markdown + LaTeX derivation (verify/derivation)",
+                   add_help=False)
+    sub.add_parser("lsp", help="language server: derivation verdicts as editor diagnostics (verify/lsp)",
                    add_help=False)
     for p in (sizes, impl):
         _common(p, suppress=True)
@@ -154,6 +156,10 @@ def main(argv=None) -> int:
 def _main(argv: list) -> int:
     if argv and argv[0] == "derivation":
         return _derivation(argv[1:])
+    if argv and argv[0] == "lsp":  # the language server (verify/lsp.py)
+        from .lsp import main as lsp_main
+
+        return lsp_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.html is not None and _html_target(args.html) is None:
         return 2
