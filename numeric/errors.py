@@ -1,8 +1,9 @@
 """numeric's one exception for bad arguments and the checks of a training configuration.
 
-``InvalidArgument`` is a ValueError with a one-line message naming the argument. ``check_config`` checks
-every field of a ``Config`` (names, integer sizes, finite numbers in range) before anything is allocated;
-``numeric.budget`` then estimates memory and time. The limits (``LIMITS``) are in the README ("Limits and
+``InvalidArgument`` is a ValueError with a one-line message naming the argument; ``check_int`` and
+``check_real`` are the checks of single values (``numeric.config_check.check_config`` checks a whole
+``Config``; this module imports nothing of numeric, so every module may import it). ``numeric.budget``
+then estimates memory and time. The limits (``LIMITS``) are in the README ("Limits and
 errors"). numeric imports neither derive nor verify, so these helpers are its own.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["InvalidArgument", "LIMITS", "check_int", "check_real", "check_config"]
+__all__ = ["InvalidArgument", "LIMITS", "check_int", "check_real"]
 
 LIMITS = {
     "layers": 32,           # layer sizes m_0..m_L
@@ -64,45 +65,3 @@ def _check_sizes(sizes) -> tuple[int, ...]:
         raise InvalidArgument(f"sizes must list between 2 and {LIMITS['layers']} layer sizes, "
                               f"got {len(sizes)}")
     return tuple(check_int(m, f"sizes[{k}]", 1, LIMITS["width"]) for k, m in enumerate(sizes))
-
-
-def _choice(value, name: str, choices) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidArgument(f"unknown {name} {_shown(value)}; choose one of {', '.join(choices)}")
-    return value
-
-
-def check_config(cfg) -> None:
-    """Check (and normalize in place) every field of a numeric.train.Config; InvalidArgument if bad."""
-    from .functions import check_names
-    from .optim import OPTIMIZERS, SCHEDULES
-
-    cfg.sizes = _check_sizes(cfg.sizes)
-    for name in ("activation", "cost"):
-        if not isinstance(getattr(cfg, name), str):
-            raise InvalidArgument(f"{name} must be a name, got {_shown(getattr(cfg, name))}")
-    if cfg.output is not None and not isinstance(cfg.output, str):
-        raise InvalidArgument(f"output must be a name or None, got {_shown(cfg.output)}")
-    try:
-        check_names(cfg.activation, cfg.cost, cfg.output)
-    except InvalidArgument:
-        raise
-    except ValueError as exc:
-        raise InvalidArgument(str(exc)) from None
-    _choice(cfg.optimizer, "optimizer", OPTIMIZERS)
-    _choice(cfg.schedule, "schedule", SCHEDULES)
-    _choice(cfg.init, "init", ("glorot", "he", "auto"))
-    for name in ("bias", "normalize"):
-        if not isinstance(getattr(cfg, name), bool):
-            raise InvalidArgument(f"{name} must be true or false, got {_shown(getattr(cfg, name))}")
-    cfg.epochs = check_int(cfg.epochs, "epochs", 1, LIMITS["epochs"])
-    cfg.batch = check_int(cfg.batch, "batch", 1, LIMITS["batch"],
-                          hint=f"the MNIST training set has {LIMITS['batch']} samples")
-    cfg.seed = check_int(cfg.seed, "seed", 0, LIMITS["seed"])
-    cfg.lr = check_real(cfg.lr, "lr", 0.0, low_open=True)
-    cfg.lr_min = check_real(cfg.lr_min, "lr_min", 0.0)
-    cfg.momentum = check_real(cfg.momentum, "momentum", 0.0, 1.0, high_open=True)
-    cfg.warmup = check_real(cfg.warmup, "warmup", 0.0, float(cfg.epochs))
-    cfg.l2 = check_real(cfg.l2, "l2", 0.0)
-    cfg.dropout = check_real(cfg.dropout, "dropout", 0.0, 1.0, high_open=True)
-    cfg.input_dropout = check_real(cfg.input_dropout, "input_dropout", 0.0, 1.0, high_open=True)

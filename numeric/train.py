@@ -17,8 +17,9 @@ import numpy as np
 
 from .budget import check_budget
 from .checkpoint import CheckpointError, load_npz, save_npz
+from .config_check import check_config
 from .engine import Engine
-from .errors import InvalidArgument, check_config
+from .errors import InvalidArgument
 from .functions import check_names
 from .optim import learning_rate, make_optimizer
 from .threads import blas_threads
