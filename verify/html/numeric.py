@@ -146,7 +146,8 @@ def _own(report, result) -> bool:
 
 def check_body(result, all_maps: bool = True) -> str:
     """A CheckResult: verdict, proof, summary, diagnosis, then every case (failing ones first, open).
-    all_maps=False (a notebook cell): heat-maps only for the failing cases, to keep the output small."""
+    all_maps=False (a notebook cell): passing cases folded and without heat-maps (a single case is always
+    shown), to keep the output small."""
     parts = [f"<h1>verify: {esc(result.subject)}</h1>", _verdict(result)]
     if result.proof is not None:
         p = result.proof
@@ -159,7 +160,8 @@ def check_body(result, all_maps: bool = True) -> str:
                   _summary(result)]
     parts.append(diagnosis_html(result.diagnosis))
     for r in sorted(result.reports, key=lambda r: r.ok):
-        parts.append(f"<details id=\"case-{esc(r.label)}\"{'' if r.ok else ' open'}>"
+        shown = all_maps or not r.ok or len(result.reports) == 1
+        parts.append(f"<details id=\"case-{esc(r.label)}\"{' open' if shown else ''}>"
                      f"<summary>{esc(_title(r))}: {'ok' if r.ok else 'FAIL'}</summary>"
-                     f"{report_body(r, maps=all_maps or not r.ok, diagnosis=_own(r, result))}</details>")
+                     f"{report_body(r, maps=shown, diagnosis=_own(r, result))}</details>")
     return "\n".join(p for p in parts if p)
