@@ -47,6 +47,7 @@ def load(browser, path, width=1280, height=1000):
     """A page with ``path`` loaded; page.external holds the URLs of any non-local request."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.external = []
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else page.external.append(r.url))
+    local = ("file:", "data:")
+    page.on("request", lambda r: None if r.url.startswith(local) else page.external.append(r.url))
     page.goto(path.resolve().as_uri(), wait_until="load")
     return page

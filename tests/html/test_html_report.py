@@ -136,3 +136,8 @@ def test_write_html_replaces_atomically(tmp_path):
     assert target.read_text() == "<p>new</p>" and len(list(tmp_path.iterdir())) == 1
     with pytest.raises(ValueError, match="is a directory"):
         write_html(tmp_path, "x")
+
+
+def test_html_with_watch_is_refused(tmp_path):
+    proc = run("derivation", "derivations/paper-corrected.md", "--watch", "--html", str(tmp_path / "w.html"))
+    assert proc.returncode == 2 and "--watch" in proc.stderr and list(tmp_path.iterdir()) == []

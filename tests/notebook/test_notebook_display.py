@@ -13,6 +13,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 import numeric
@@ -145,3 +147,23 @@ def test_example_notebook_runs_in_a_jupyter_kernel():
 def test_one_line_rejects_other_objects():
     with pytest.raises(TypeError):
         one_line(np.zeros(3))
+
+
+_line = st.text(alphabet="ab$\\{} ", max_size=8)
+_cell = st.tuples(st.sampled_from(["markdown", "code"]), st.lists(_line, min_size=1, max_size=4))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_cell, min_size=1, max_size=6))
+def test_every_joined_line_maps_back_to_its_cell_and_line(cells):
+    nb = {"cells": [{"cell_type": kind, "source": "\n".join(lines)} for kind, lines in cells]}
+    where = notebook_text(nb)
+    joined = where.text.split("\n")
+    for number, (kind, lines) in enumerate(cells, start=1):
+        if kind != "markdown":
+            continue
+        text = "\n".join(lines).rstrip("\n").split("\n")
+        first = next(f for f, cell, _ in where.spans if cell == number)
+        for k, line in enumerate(text):
+            assert where.locate(first + k) == (number, k + 1)
+            assert joined[first + k - 1] == line
