@@ -12,6 +12,7 @@ import sys
 
 from rich.console import Console
 
+from derive.envelope import envelope
 from derive.general.model import ACTIVATIONS, COSTS
 from derive.general.present import proof_to_dict, render
 from derive.general.proof import prove_all
@@ -58,8 +59,9 @@ def run_cli(argv=None, console=None) -> int:
         out = {"activation": args.activation, "cost": args.cost, "depth": args.depth,
                "proven": all(p.proven for p in proofs), "proofs": [proof_to_dict(p) for p in proofs],
                "rules": {n: {"identity": r.identity, "why": r.why} for n, r in RULES.items()}}
-        print(json.dumps(out, indent=2))
-        return 0 if out["proven"] else 1
+        code = 0 if out["proven"] else 1
+        print(json.dumps(envelope("derive prove --general", code, out), indent=2))  # docs/json.md
+        return code
     with console.status("proving with symbolic widths ..."):
         proofs = prove_all(args.activation, args.cost, args.depth)
     render(proofs, console, args.full, args.depth, args.activation, args.cost)

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..envelope import envelope
 from .check import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Report, Verdict
 
 __all__ = ["render", "summary_line", "to_json", "describe_counterexample", "render_changes", "SYMBOL"]
@@ -112,4 +113,5 @@ def to_json(report: Report) -> str:
         "error": report.error,
         "verdicts": [v.to_json() for v in nums],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json.dumps(envelope("verify derivation", report.exit_code, data), indent=2,
+                      ensure_ascii=False)  # the common envelope of docs/json.md
