@@ -20,6 +20,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
+from ..envelope import envelope
 from .check import Checker, Report
 from .cli import BadInput, exit_code, load
 from .present import render, render_changes, to_json
@@ -110,7 +111,8 @@ def run_watch(path: Path, console: Console, poll: bool = False, as_json: bool = 
         if as_json:
             for up in updates(path, poll=poll):
                 code = exit_code(up.report) if up.report else 2
-                payload = json.loads(to_json(up.report)) if up.report else {"error": up.error}
+                payload = (json.loads(to_json(up.report)) if up.report
+                           else envelope("verify derivation", 2, {"error": up.error}))
                 payload["changed"] = up.changed
                 console.file.write(json.dumps(payload, ensure_ascii=False) + "\n")
                 console.file.flush()
