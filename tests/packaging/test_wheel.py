@@ -7,6 +7,7 @@ used (the test asserts where the modules were imported from).
 
 import gzip
 import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -66,6 +67,6 @@ def test_unpacked_wheel_trains_outside_the_repository(wheel, tmp_path):
                            "--no-progress", "--json", "-"], capture_output=True, text=True, cwd=work, env=env,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"test accuracy (\d+\.\d+) %", proc.stdout), proc.stdout
-    accuracy = float(re.search(r"test accuracy (\d+\.\d+) %", proc.stdout).group(1))
-    assert accuracy > 85, proc.stdout
+    assert re.search(r"test accuracy \d+\.\d+ %", proc.stderr), proc.stderr  # the text goes to stderr
+    doc = json.loads(proc.stdout)  # with --json -, stdout is the JSON document alone
+    assert doc["command"] == "numeric train" and doc["test_accuracy"] > 0.85, doc["test_accuracy"]
