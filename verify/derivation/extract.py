@@ -15,11 +15,12 @@ __all__ = ["Config", "Display", "Part", "ConfigError", "parse_front_matter", "ex
            "Document", "DEFAULTS"]
 
 DEFAULTS = {"notation": "paper", "sizes": (3, 2, 3, 2), "batch": 2, "activation": "sigmoid",
-            "cost": "logloss", "output_activation": None, "seed": 0, "points": 2, "input_layer": 1,
+            "cost": "logloss", "output_activation": None, "seed": 0, "points": 2, "input_layer": None,
+            "symbols": (),
             "bias": False}
 _KEYS = {"notation", "sizes", "batch", "n", "activation", "cost", "output_activation", "seed", "points",
-         "input_layer", "title", "bias"}
-NOTATIONS = ("paper", "standard", "theta")
+         "input_layer", "title", "bias", "symbols"}
+NOTATIONS = ("paper", "standard", "theta", "ng", "nielsen", "cs231n", "index")
 
 
 class ConfigError(ValueError):
@@ -36,8 +37,9 @@ class Config:
     output_activation: str | None = None
     seed: int = 0
     points: int = 2
-    input_layer: int = 1
+    input_layer: int | None = None
     bias: bool = False
+    symbols: tuple = ()
 
     def describe(self) -> str:
         out = f" (output {self.output_activation})" if self.output_activation else ""
@@ -90,7 +92,8 @@ def _value(key: str, raw: str, line: int):
             raise ConfigError(f"front matter line {line}: {key} must be a non-negative integer, got {raw!r}")
         return int(raw)
     if key == "notation" and raw not in NOTATIONS:
-        raise ConfigError(f"front matter line {line}: notation must be paper, standard or theta, got {raw!r}")
+        raise ConfigError(f"front matter line {line}: notation must be one of {', '.join(NOTATIONS)}, "
+                          f"got {raw!r}")
     if key == "bias":
         if raw.lower() not in ("true", "false", "yes", "no", "on", "off"):
             raise ConfigError(f"front matter line {line}: bias must be true or false, got {raw!r}")
@@ -110,10 +113,15 @@ def parse_front_matter(text: str) -> tuple[Config, int]:
     if end is None or first < 0:
         raise ConfigError("front matter starts with --- but is never closed by a --- line")
     block_end = 3 + end.start()
+    symbols, in_symbols = [], False
     for k, raw_line in enumerate(text[first + 1:block_end].splitlines(), start=2):
-        stripped = raw_line.split("#", 1)[0].strip()
+        stripped = raw_line.split(" #", 1)[0].strip() if not raw_line.lstrip().startswith("#") else ""
         if not stripped:
             continue
+        if in_symbols and raw_line[:1] in (" ", "\t"):
+            symbols.append(_symbol_entry(stripped, k))
+            continue
+        in_symbols = False
         if ":" not in stripped:
             raise ConfigError(f"front matter line {k}: expected 'key: value', got {stripped!r}")
         key, raw = (s.strip() for s in stripped.split(":", 1))
@@ -122,6 +130,9 @@ def parse_front_matter(text: str) -> tuple[Config, int]:
             raise ConfigError(f"front matter line {k}: unknown key {key!r} (known: {known})")
         if key == "title":
             continue
+        if key == "symbols":
+            in_symbols = True
+            continue
         values["batch" if key == "n" else key] = _value(key, raw, k)
     if values["batch"] < 1:
         raise ConfigError("front matter: batch must be >= 1")
@@ -129,8 +140,19 @@ def parse_front_matter(text: str) -> tuple[Config, int]:
         raise ConfigError("front matter: sizes needs at least two layers")
     if values["points"] < 1:
         raise ConfigError("front matter: points must be >= 1")
+    values["symbols"] = tuple(symbols)
     _check_names(values)
     return Config(**values), 3 + end.end()
+
+
+def _symbol_entry(line: str, k: int) -> tuple:
+    """``'\\hat{y}': output`` -> (LaTeX, meaning)."""
+    m = re.match(r"""^(['"])(.+?)\1\s*:\s*(.+)$|^([^:'"]+?)\s*:\s*(.+)$""", line)
+    if not m:
+        raise ConfigError(f"front matter line {k}: expected 'LaTeX': meaning under symbols:, got {line!r}")
+    latex = m.group(2) or m.group(4)
+    meaning = (m.group(3) or m.group(5)).strip().strip("'\"")
+    return (latex.replace("\\\\", "\\") if m.group(1) == '"' else latex, meaning)
 
 
 def _check_names(values: dict) -> None:

@@ -412,12 +412,10 @@ def _letter(x) -> bool:
 
 
 def make_notation(config):
-    if config.notation == "theta":
-        from .theta import ThetaNotation
+    """The paper's notation, or a table notation (a preset plus the front matter's ``symbols:``)."""
+    if config.notation == "paper":
+        return PaperNotation(config)
+    from .presets import load_table
+    from .table import TableNotation
 
-        return ThetaNotation(config)
-    if config.notation == "standard":
-        from .standard import StandardNotation
-
-        return StandardNotation(config)
-    return PaperNotation(config)
+    return TableNotation(config, load_table(config.notation, config.symbols, config.input_layer))

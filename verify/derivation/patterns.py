@@ -1,0 +1,128 @@
+"""Symbol patterns of a notation table: ``"w^{l}_{jk}" = "W[l](j,k)"`` read as data.
+
+A pattern is LaTeX parsed by our own grammar; its script letters are slots. A spec names the network
+quantity, the slot that gives its layer (in the document's numbering) and the slots of its entry:
+``W[l](j,k)`` weight row j (node on the later layer), column k; ``a[l](j)`` node j (sample from the
+context); ``a[L](k,i)`` node k of sample i; ``delta[l]`` the whole matrix. Layers may also be numbers or
+``L`` (the output layer). Matching a document symbol binds each slot to the AST item written there.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from . import syntax as S
+from .symbols import is_T, strip
+
+__all__ = ["Pattern", "Spec", "compile_pattern", "parse_spec", "match", "split_items", "SpecError"]
+
+QUANTITIES = {"W", "Wb", "b", "z", "a", "a1", "x", "y", "label", "delta", "cost", "sample_cost", "grad_a",
+              "grad_W", "grad_b", "size", "batch"}
+_SPEC = re.compile(r"^(?P<q>[A-Za-z_][A-Za-z_0-9]*)(\[(?P<layer>[^\]]+)\])?(\((?P<idx>[^)]*)\))?$")
+
+
+class SpecError(ValueError):
+    """A notation table entry that does not read."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    quantity: str
+    layer: str | None = None     # a slot letter, a number, "L" or "L-1"
+    index: tuple = ()            # slot letters (or "*") of the entry: (row[, column])
+
+
+@dataclass(frozen=True)
+class Pattern:
+    latex: str
+    sym: S.Sym
+    spec: Spec
+
+    @property
+    def slots(self) -> int:
+        return len(self.sym.pre) + len(self.sym.sub) + len(self.sym.sup)
+
+
+def parse_spec(text: str) -> Spec:
+    m = _SPEC.match(text.replace(" ", ""))
+    if not m or m.group("q") not in QUANTITIES:
+        raise SpecError(f"unknown quantity {text!r} (known: {', '.join(sorted(QUANTITIES))})")
+    idx = tuple(x for x in (m.group("idx") or "").split(",") if x)
+    return Spec(m.group("q"), m.group("layer"), idx)
+
+
+def compile_pattern(latex: str, spec: str) -> Pattern:
+    try:
+        members, _ = S.parse_chain(latex)
+    except S.ParseError as exc:
+        raise SpecError(f"symbol pattern {latex!r} does not parse: {exc}") from None
+    sym = members[0]
+    if (len(members) != 1 or not isinstance(sym, S.Sym)) and not _is_applied(sym):
+        raise SpecError(f"symbol pattern {latex!r} is not one symbol")
+    if _is_applied(sym):
+        sym = S.Sym(sym.pos, "@apply", (), (sym,), ())
+    return Pattern(latex, sym, parse_spec(spec))
+
+
+def _is_applied(node) -> bool:
+    """``\\nabla_a C``: a symbol applied to a symbol (kept as one pattern)."""
+    return isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.left, S.Sym) and isinstance(
+        node.right, S.Sym)
+
+
+def split_items(items) -> list:
+    """Script items as separate indices: ``_{jk}`` and ``_{12}`` split per character, ``_{j,k}`` kept."""
+    items = [strip(x) for x in items]
+    if len(items) == 1:
+        text = _flat(items[0])
+        if text and len(text) > 1 and text.isalnum() and not _is_word(text):
+            return [S.Num(items[0].pos, Fraction(int(ch))) if ch.isdigit() else S.Sym(items[0].pos, ch)
+                    for ch in text]
+    return items
+
+
+def _is_word(text: str) -> bool:
+    return text in ("out", "in")
+
+
+def _flat(node):
+    from .evaluate import flat
+
+    return flat(node)
+
+
+def _slot_letters(items) -> list:
+    """The slot letters of a pattern's script items (``{jk}`` -> [j, k], ``{x,l}`` -> [x, l])."""
+    out = []
+    for item in split_items(items):
+        text = _flat(item)
+        if not text or not text.isalpha():
+            return []
+        out.extend(text)
+    return out
+
+
+def match(pattern: Pattern, sym, transposed_ok: bool = True):
+    """{slot letter: AST item} and the transpose flag when ``sym`` fits ``pattern``, else None."""
+    p = pattern.sym
+    if isinstance(sym, S.Bin) and p.name == "@apply":
+        if sym == p.sub[0]:
+            return {}, False
+        return None
+    if not isinstance(sym, S.Sym) or sym.name != p.name:
+        return None
+    sup, T = list(sym.sup), False
+    if transposed_ok and sup and is_T(sup[-1]):
+        sup, T = sup[:-1], True
+    bind: dict = {}
+    for mine, theirs in ((p.pre, sym.pre), (p.sub, sym.sub), (p.sup, tuple(sup))):
+        letters = _slot_letters(mine)
+        if len(mine) != 0 and not letters:
+            return None
+        items = split_items(theirs) if theirs else []
+        if len(items) != len(letters):
+            return None
+        for letter, item in zip(letters, items, strict=True):
+            bind[letter] = item
+    return bind, T
