@@ -113,6 +113,8 @@ class Checker:
                            "not an identity", **base), []
         if len(members) == 1:
             return Verdict(status=NOT_CHECKED, reason="no relation (=) to check", **base), []
+        if "≠" in rels:
+            return Verdict(status=NOT_CHECKED, reason="a condition (≠), not an identity", **base), []
         fn = _function_head(members[0], defs)
         if fn is not None:
             rule = Rule("func", fn, members[1], frozenset([fn.name]), base["label"], {})

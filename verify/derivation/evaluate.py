@@ -21,6 +21,7 @@ from .values import (
     UndefinedValue,
     Unsupported,
     add,
+    combine,
     as_scalar,
     elementwise,
     neg,
@@ -115,6 +116,8 @@ def index_value(node, ctx: Ctx) -> int:
         a, b = index_value(node.left, ctx), index_value(node.right, ctx)
         return a + b if node.op == "+" else a - b
     if isinstance(node, S.Sym) and not node.pre and not node.sup:
+        if node.sub and hasattr(ctx.notation, "index_symbol"):
+            return ctx.notation.index_symbol(node, ctx)
         if node.name == "m" and node.sub:
             return ctx.notation.layer_size(index_value(node.sub[0], ctx), ctx, node.pos)
         if node.sub:
@@ -162,6 +165,10 @@ def _sym(node, ctx):
 
 
 def _group(node, ctx):
+    if node.kind == "norm":
+        value = ev(node.items[0], ctx)
+        entries = [x for row in value.data for x in row] if isinstance(value, Mat) else [value]
+        return mpmath.sqrt(mpmath.fsum(x * x for x in entries))
     if len(node.items) != 1:
         raise Unsupported("a tuple (a, b, ...) or bracket indexing X[i, j] is not supported here", node.pos)
     return ev(node.items[0], ctx)
@@ -250,9 +257,14 @@ def _apply(node, ctx):
     if not (isinstance(right, S.Group) and right.kind == "("):
         if isinstance(left, S.Func):
             return _call_func(left.name, right, ctx)
+        if isinstance(left, S.Scripted) and isinstance(left.base, S.Func) and left.sup and not left.sub:
+            return ev(S.Scripted(left.pos, S.Bin(left.pos, "juxt", left.base, right), (), (), left.sup), ctx)
         return None
     if isinstance(left, S.Func):
         return _call_func(left.name, right, ctx)
+    if isinstance(left, S.Scripted) and isinstance(left.base, S.Func) and left.sup and not left.sub:
+        power = S.Scripted(left.pos, S.Bin(left.pos, "juxt", left.base, right), (), (), left.sup)
+        return ev(power, ctx)   # \tanh^2(z) = (\tanh z)^2
     if isinstance(left, S.Sym):
         return ctx.notation.apply(left, right.items, ctx)
     return None
@@ -260,6 +272,9 @@ def _apply(node, ctx):
 
 def _call_func(name, arg, ctx):
     items = arg.items if isinstance(arg, S.Group) and arg.kind == "(" else (arg,)
+    if name in ("max", "min") and len(items) == 2:
+        pick = max if name == "max" else min
+        return combine(lambda x, y: pick(x, y), ev(items[0], ctx), ev(items[1], ctx), arg.pos)
     if len(items) != 1 or name in ("max", "min"):
         raise Unsupported(f"\\{name} with these arguments", arg.pos)
     value = ev(items[0], ctx)
@@ -279,11 +294,16 @@ def _sum(node, ctx):
     if var is None:
         raise Unsupported("\\sum needs a summation index", node.pos)
     lo, hi, name = ctx.notation.sum_range(var, node, ctx)
+    sample = getattr(ctx.notation, "is_sample_var", lambda *a: False)(name, node, ctx)
+    if hi - lo > 10_000:
+        raise Unsupported(f"a sum of {hi - lo + 1} terms is too expensive", node.pos)
     total = None
     for k in range(lo, hi + 1):
         inner = ctx.child()
         inner.bind[name] = k
         inner.free.discard(name)
+        if sample:
+            inner.sample_hint = k
         term = ev(node.body, inner)
         total = term if total is None else add(total, term, 1, node.pos)
     if total is None:
@@ -315,6 +335,20 @@ def _deriv(node, ctx):
     return derivative(node.num, node.den, node.componentwise, ctx)
 
 
+def _indicator(node, ctx):
+    tests = {"=": lambda x, y: x == y, ">": lambda x, y: x > y, "<": lambda x, y: x < y,
+             "geq": lambda x, y: x >= y, "leq": lambda x, y: x <= y, ":=": lambda x, y: x == y}
+    test = tests.get(node.op)
+    if test is None:
+        raise Unsupported(f"indicator of {node.op}", node.pos)
+    return combine(lambda x, y: mpmath.mpf(1 if test(x, y) else 0), ev(node.left, ctx), ev(node.right, ctx),
+                   node.pos)
+
+
+def _partial_alone(node, ctx):
+    raise Unsupported("\\partial outside a derivative", node.pos)
+
+
 def _text(node, ctx):
     raise Unsupported(f"prose inside the equation (\\text{{{node.text.strip()}}})", node.pos)
 
@@ -329,7 +363,7 @@ def _func(node, ctx):
 
 _DISPATCH = {S.Num: _num, S.Sym: _sym, S.Group: _group, S.Scripted: _scripted, S.Frac: _frac, S.Neg: _neg,
              S.Bin: _bin, S.Sum: _sum, S.Matrix: _matrix, S.Deriv: _deriv, S.Text: _text, S.Dots: _dots,
-             S.Func: _func}
+             S.Func: _func, S.Indicator: _indicator, S.Partial: _partial_alone}
 
 
 # ------------------------------------------------------------------ derivatives

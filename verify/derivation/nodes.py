@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 __all__ = ["Node", "Num", "Sym", "Group", "Scripted", "Frac", "Deriv", "Sum", "Bin", "Neg", "Matrix", "Dots",
-           "Text", "Func", "walk", "replace", "children"]
+           "Text", "Func", "Indicator", "Partial", "walk", "replace", "children"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,22 @@ class Text(Node):
 @dataclass(frozen=True)
 class Func(Node):
     name: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator(Node):
+    """``\\mathbb{1}(left op right)``: 1 where the comparison holds, else 0 (element-wise)."""
+
+    left: Node = None
+    op: str = "="
+    right: Node = None
+
+
+@dataclass(frozen=True)
+class Partial(Node):
+    """``\\partial x`` standing alone (as in ``\\partial L / \\partial W``)."""
+
+    arg: Node = None
 
 
 # ---------------------------------------------------------------- helpers -------------------------------

@@ -77,7 +77,10 @@ def load_table(name: str, symbols: tuple = (), input_layer: int | None = None) -
             user[latex] = meaning
     entries = dict(user)
     for latex, kind in costs.items():
-        entries.setdefault(latex, "cost" if kind == "mean" else "sample_cost")
+        spec = "cost" if kind == "mean" else "sample_cost"
+        if kind == "sample" and "_" in latex:   # C_x: the subscript names the sample
+            spec += "(" + latex.split("_", 1)[1].strip("{}") + ")"
+        entries.setdefault(latex, spec)
     for latex, spec in table_symbols.items():
         entries.setdefault(latex, spec)
     patterns = tuple(compile_pattern(k, v) for k, v in entries.items())

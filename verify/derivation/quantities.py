@@ -91,7 +91,7 @@ class Quantities:
         if q == "cost":
             return ctx.model.cost(ctx.overrides)
         if q == "sample_cost":
-            return self._sample_cost(ctx, sym.pos)
+            return self._sample_cost(self._sample(spec, bind, 0, ctx, sym.pos), ctx)
         if q == "batch":
             return mpmath.mpf(ctx.model.n)
         if q == "size":
@@ -110,8 +110,7 @@ class Quantities:
             return 0
         return 1
 
-    def _sample_cost(self, ctx, pos):
-        s = self._default_sample(ctx, pos)
+    def _sample_cost(self, s, ctx):
         _, A, _ = ctx.model.forward(ctx.overrides)
         Y = ctx.model.targets(ctx.overrides)
         out = A[ctx.model.L]
@@ -237,6 +236,8 @@ class Quantities:
             text = flat(strip(bind[spec.index[1]]))
             if text and text.isalpha():
                 out["sample"] = text
+        elif out["entry"]:   # an entry per sample: the free sample letter of the notation (Nielsen's x)
+            out["sample"] = next((x for x in self.table.sample_letters if x in ctx.free), None)
         return out
 
     def _delta(self, spec, bind, T, sym, ctx):

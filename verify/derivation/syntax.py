@@ -29,6 +29,8 @@ from .nodes import (
     Frac,
     Func,
     Group,
+    Indicator,
+    Partial,
     Matrix,
     Neg,
     Node,
@@ -43,7 +45,7 @@ from .nodes import (
 )
 
 __all__ = ["ParseError", "Node", "Num", "Sym", "Group", "Frac", "Deriv", "Sum", "Bin", "Neg", "Matrix",
-           "Dots", "Text", "Func", "Scripted", "parse_chain", "preprocess", "walk", "replace", "children"]
+           "Dots", "Text", "Func", "Scripted", "Indicator", "Partial", "parse_chain", "preprocess", "walk", "replace", "children"]
 
 
 class ParseError(ValueError):
@@ -58,7 +60,12 @@ class ParseError(ValueError):
 _LAYOUT = re.compile(r"\\(left|right)[.]|"
                      r"\\(left|right|bigl|bigr|Bigl|Bigr|big|Big|bigg|Bigg|displaystyle|limits|nonumber)"
                      r"(?![A-Za-z])|(?<!\\)\\[,;!: ]|\\q?quad(?![A-Za-z])")
-_WRAPPERS = re.compile(r"\\(mathbf|boldsymbol|mathrm|mathit|bm|mathbb|operatorname)\{")
+_WRAPPERS = re.compile(r"\\(mathbf|boldsymbol|mathrm|mathit|mathsf|mathcal|bm|mathbb|operatorname)\{")
+_INDICATOR = re.compile(r"\\(mathbb|mathbf|mathds)\s*\{\s*[1I]\s*\}|\\mathbb\s*1")
+_TRANSPOSE = re.compile(r"\\(top|intercal|mathsf\s*\{\s*T\s*\}|mathrm\s*\{\s*T\s*\})(?![A-Za-z])")
+_LONE_SUB = re.compile(r"((?:^|[=(,+\-*&\[])\s*)_(?=[0-9{])")   # _0\nabla: a layer in front, no {}
+_SLASHED = re.compile(r"\\partial(\s*[^/=\s][^/=]*?)/(\s*)\\partial")
+_OLDFONT = re.compile(r"\\(cal|bf|rm|it|mathcal)(?![A-Za-z])")
 _ENVS = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered)\}")
 _ON = re.compile(r"\\text\{\s*on(\s+[A-Za-z0-9]+)?\s*\}")
 _MATRIX = re.compile(r"\\(begin|end)\{[pbBvV]?matrix\}")
@@ -71,6 +78,12 @@ def _blank(text: str, start: int, end: int) -> str:
 def preprocess(text: str) -> str:
     """Blank out layout-only LaTeX, keeping every other character at its column."""
     text = text.replace("\t", " ")
+    text = _INDICATOR.sub(lambda m: "\\IND".ljust(len(m.group(0))), text)
+    text = _TRANSPOSE.sub(lambda m: "T".ljust(len(m.group(0))), text)
+    text = _OLDFONT.sub(lambda m: " " * len(m.group(0)), text)
+    text = _norms(text)
+    text = _LONE_SUB.sub(lambda m: m.group(1) + "⌊", text)
+    text = _SLASHED.sub(lambda m: "\\PARTX  " + m.group(1) + "/" + m.group(2) + "\\PARTX  ", text)
     text = _ON.sub(lambda m: ("\\ON " + (m.group(1) or "").strip()).ljust(len(m.group(0))), text)
     text = _LAYOUT.sub(lambda m: " " * len(m.group(0)), text)
     text = _ENVS.sub(lambda m: " " * len(m.group(0)), text)
@@ -100,6 +113,20 @@ def preprocess(text: str) -> str:
     return "".join(out)
 
 
+def _norms(text: str) -> str:
+    """``\\|v\\|`` -> ``⟦ v ⟧`` (same length): distinct open and close tokens for the grammar."""
+    out, opened, i = [], False, 0
+    while i < len(text):
+        if text.startswith("\\|", i):
+            out.append("⟦ " if not opened else " ⟧")
+            opened = not opened
+            i += 2
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
 def _matching_brace(text: str, open_at: int) -> int | None:
     depth = 0
     for k in range(open_at, len(text)):
@@ -124,7 +151,7 @@ def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
-_MULOPS = {"*": "*", "\\odot": "odot", "\\cdot": "cdot", "\\times": "times", "/": "/", "\\circ": "circ"}
+_MULOPS = {".*": "*", "*": "*", "\\odot": "odot", "\\cdot": "cdot", "\\times": "times", "/": "/", "\\circ": "circ"}
 
 
 def _pos(tok) -> int:
@@ -153,7 +180,7 @@ class _ToAST(Transformer):
     def chain(self, *parts):
         members = [p for i, p in enumerate(parts) if i % 2 == 0]
         rels = [str(p) for i, p in enumerate(parts) if i % 2 == 1]
-        return members, [":=" if r in (":=", "\\coloneqq") else "=" for r in rels]
+        return members, [":=" if r in (":=", "\\coloneqq") else "≠" if r == "\\neq" else "=" for r in rels]
 
     def add(self, a, op, b):
         return Bin(_pos(op), "+", a, b)
@@ -168,9 +195,26 @@ class _ToAST(Transformer):
         return a
 
     def binop(self, a, op, b):
+        if str(op) == "/" and isinstance(a, Partial) and isinstance(b, Partial):
+            return Deriv(a.pos, a.arg, b.arg)   # \partial L / \partial W
         return Bin(_pos(op), _MULOPS[str(op)], a, b)
 
+    def norm(self, _open, expr, _close):
+        return Group(expr.pos, "norm", (expr,))
+
+    def indicator(self, tok, left, op, right):
+        return Indicator(_pos(tok), left, str(op).lstrip("\\"), right)
+
+    def partialatom(self, tok, arg):
+        return Partial(_pos(tok), arg)
+
     def juxt(self, a, b):
+        if (isinstance(a, Sym) and a.name == "d" and not (a.sub or a.sup or a.pre or a.primes)
+                and isinstance(b, Sym) and b.name[:1].isupper() and not b.pre):
+            return Sym(a.pos, "d" + b.name, (), b.sub, b.sup, b.primes)   # dW, dZ_1: code-style names
+        if isinstance(a, Bin) and a.op == "juxt" and (
+                isinstance(a.right, Func) or (isinstance(a.right, Scripted) and isinstance(a.right.base, Func))):
+            return Bin(a.pos, "juxt", a.left, Bin(_pos(b), "juxt", a.right, b))   # y \ln a, x \tanh^2(z)
         # function application binds tighter than juxtaposition: y \log(a) is y * log(a)
         if (isinstance(b, Group) and b.kind == "(" and isinstance(a, Bin) and a.op == "juxt"
                 and _is_function(a.right)):

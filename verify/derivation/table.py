@@ -49,6 +49,15 @@ class TableNotation(Quantities, Variables):
             return self.layer_size(index_value(strip(sym.sub[0]), ctx), ctx, sym.pos)
         raise Unsupported(f"index {show(sym)} has no value here", sym.pos)
 
+    def index_symbol(self, sym, ctx) -> int:
+        """The integer value of a subscripted index symbol: a layer size M_{l-1} or a label y_i."""
+        if sym.name in self.table.sizes and len(sym.sub) == 1 and not sym.sup:
+            return self.size_of(sym, ctx)
+        found = self.resolve(sym)
+        if found is not None and found[0].quantity == "label":
+            return int(self.quantity(found, sym, ctx))
+        raise Unsupported(f"index {show(sym)} has no value here", sym.pos)
+
     def layer_domain(self, model):
         return range(self.base, model.L + self.base + 1)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import mpmath
 
 __all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "Undefined", "UndefinedValue", "OutOfRange",
-           "require_finite", "shape", "shape_text", "close",
+           "require_finite", "combine", "broadcast", "shape", "shape_text", "close",
            "matmul", "hadamard", "scale", "add", "neg", "transpose", "elementwise", "as_scalar", "fmt"]
 
 
@@ -121,10 +121,41 @@ def add(a, b, sign=1, pos=-1):
         return b.map(lambda x: a + sign * x)
     if isinstance(a, Mat):
         if (a.rows, a.cols) != (b.rows, b.cols):
-            raise ShapeError(f"cannot add a {shape_text(a)} and a {shape_text(b)} matrix", pos)
+            a, b = broadcast(a, b, pos)   # Z = X W + b with b a row added to every row
         rows = zip(a.data, b.data, strict=True)
         return Mat([[x + sign * y for x, y in zip(ra, rb, strict=True)] for ra, rb in rows])
     return a + sign * b
+
+
+def broadcast(a: Mat, b: Mat, pos=-1, what="add"):
+    """numpy-style broadcasting of a row (1 x c) or a column (r x 1) against an r x c matrix."""
+    rows, cols = max(a.rows, b.rows), max(a.cols, b.cols)
+    if (rows, cols) not in ((a.rows, a.cols), (b.rows, b.cols)):
+        raise ShapeError(f"cannot {what} a {shape_text(a)} and a {shape_text(b)} matrix", pos)
+
+    def stretch(m):
+        if (m.rows, m.cols) == (rows, cols):
+            return m
+        if m.rows == 1 and m.cols == cols:
+            return Mat([m.data[0]] * rows)
+        if m.cols == 1 and m.rows == rows:
+            return Mat([[row[0]] * cols for row in m.data])
+        raise ShapeError(f"cannot {what} a {shape_text(a)} and a {shape_text(b)} matrix", pos)
+
+    return stretch(a), stretch(b)
+
+
+def combine(fn, a, b, pos=-1):
+    """fn applied entry by entry, scalars and rows/columns broadcast (max(0, Z), indicators)."""
+    a, b = as_scalar(a), as_scalar(b)
+    if not isinstance(a, Mat) and not isinstance(b, Mat):
+        return fn(a, b)
+    if not isinstance(a, Mat):
+        return b.map(lambda y: fn(a, y))
+    if not isinstance(b, Mat):
+        return a.map(lambda x: fn(x, b))
+    a, b = broadcast(a, b, pos, "compare")
+    return Mat([[fn(x, y) for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a.data, b.data, strict=True)])
 
 
 def neg(a):

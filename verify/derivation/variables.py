@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import syntax as S
 from .evaluate import generic_value
 from .symbols import show, strip
-from .values import Mat, Unsupported
+from .values import Mat, OutOfRange, Unsupported
 
 __all__ = ["Variables"]
 
@@ -28,7 +28,7 @@ class Variables:
         bias0 = self.config.bias and spec.quantity in ("Wb", "a1")
         if spec.quantity in ("W", "Wb"):
             return "node0" if k == 1 and spec.quantity == "Wb" and bias0 else "node"
-        if spec.quantity == "label" or k == 1:
+        if spec.quantity in ("label", "sample_cost") or k == 1:
             return "sample"
         return "node0" if bias0 else "node"
 
@@ -50,16 +50,22 @@ class Variables:
 
     def _extent(self, var, body, ctx):
         """(lo, hi) of a summation index read from the quantities it indexes in the summand."""
+        missing = None
         for spec, bind, letter, node in self._uses(var, body):
             if letter not in spec.index:
                 continue
             try:
                 paper = self._paper(spec, bind, ctx, node.pos)
+            except OutOfRange as exc:   # this instance of the equation does not exist
+                missing = exc
+                continue
             except Exception:  # noqa: BLE001 - the layer may not be known here; try the next use
                 continue
             extent = self._slot_extent(spec, spec.index.index(letter), paper, ctx.model)
             if extent is not None:
                 return extent
+        if missing is not None and missing.free:
+            raise missing
         return None
 
     def _slot_extent(self, spec, k, paper, model):
