@@ -30,11 +30,11 @@ from .nodes import (
     Func,
     Group,
     Indicator,
-    Partial,
     Matrix,
     Neg,
     Node,
     Num,
+    Partial,
     Scripted,
     Sum,
     Sym,
@@ -45,7 +45,8 @@ from .nodes import (
 )
 
 __all__ = ["ParseError", "Node", "Num", "Sym", "Group", "Frac", "Deriv", "Sum", "Bin", "Neg", "Matrix",
-           "Dots", "Text", "Func", "Scripted", "Indicator", "Partial", "parse_chain", "preprocess", "walk", "replace", "children"]
+           "Dots", "Text", "Func", "Scripted", "Indicator", "Partial", "parse_chain", "preprocess", "walk",
+           "replace", "children"]
 
 
 class ParseError(ValueError):
@@ -151,7 +152,8 @@ def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
-_MULOPS = {".*": "*", "*": "*", "\\odot": "odot", "\\cdot": "cdot", "\\times": "times", "/": "/", "\\circ": "circ"}
+_MULOPS = {".*": "*", "*": "*",
+           "\\odot": "odot", "\\cdot": "cdot", "\\times": "times", "/": "/", "\\circ": "circ"}
 
 
 def _pos(tok) -> int:
@@ -212,8 +214,8 @@ class _ToAST(Transformer):
         if (isinstance(a, Sym) and a.name == "d" and not (a.sub or a.sup or a.pre or a.primes)
                 and isinstance(b, Sym) and b.name[:1].isupper() and not b.pre):
             return Sym(a.pos, "d" + b.name, (), b.sub, b.sup, b.primes)   # dW, dZ_1: code-style names
-        if isinstance(a, Bin) and a.op == "juxt" and (
-                isinstance(a.right, Func) or (isinstance(a.right, Scripted) and isinstance(a.right.base, Func))):
+        if isinstance(a, Bin) and a.op == "juxt" and (isinstance(a.right, Func) or (
+                isinstance(a.right, Scripted) and isinstance(a.right.base, Func))):
             return Bin(a.pos, "juxt", a.left, Bin(_pos(b), "juxt", a.right, b))   # y \ln a, x \tanh^2(z)
         # function application binds tighter than juxtaposition: y \log(a) is y * log(a)
         if (isinstance(b, Group) and b.kind == "(" and isinstance(a, Bin) and a.op == "juxt"

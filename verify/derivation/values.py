@@ -155,7 +155,8 @@ def combine(fn, a, b, pos=-1):
     if not isinstance(b, Mat):
         return a.map(lambda x: fn(x, b))
     a, b = broadcast(a, b, pos, "compare")
-    return Mat([[fn(x, y) for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a.data, b.data, strict=True)])
+    rows = zip(a.data, b.data, strict=True)
+    return Mat([[fn(x, y) for x, y in zip(ra, rb, strict=True)] for ra, rb in rows])
 
 
 def neg(a):
