@@ -93,3 +93,25 @@ def test_default_verdict_names_sympy_diff():
     proc = _run(["verify", "impl", "examples/my_backprop.py:backprop", "--no-color"], COLUMNS="200")
     verdict = proc.stdout.strip().splitlines()[-1]
     assert verdict.startswith("PASS") and "agree with sympy.diff" in verdict, verdict
+
+
+def test_not_proved_entries_are_named_the_papers_way():
+    """A planted error in one entry of grad W_1 is printed as (N,i,j) = {}_N w_i^j, 1-based."""
+    import io
+
+    from rich.console import Console
+
+    from derive import build_network, closed_form, prove
+    from derive.closed_form import formulas, paper_identities
+    from derive.present import render_proof
+
+    net = build_network((2, 3, 2), 1)
+    closed = [m.copy() for m in closed_form(net)]
+    closed[1][0, 2] = 2 * closed[1][0, 2]  # W_1[0, 2] = {}_1 w_3^1
+    proof = prove(net, closed=closed)
+    buf = io.StringIO()
+    render_proof(Console(file=buf, width=200, no_color=True), proof, formulas(net), paper_identities())
+    text = buf.getvalue()
+    assert "grad W_1: 1 of 6 entries differ" in text
+    (line,) = [line for line in text.splitlines() if "entry (" in line]
+    assert line.strip().startswith("entry (1,3,1) (d Lambda / d ") and "w_3^1" in line, line
