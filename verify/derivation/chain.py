@@ -58,7 +58,7 @@ class Run:
         self.truth_checked: set = set()
         self.truth_notes: set = set()
         self.truth_ok = False
-        self.variables = variables_of(members) | defs.variables() | self.entries
+        self.variables = variables_of(members, notation) | defs.variables() | self.entries
 
     def _ctx(self, p, combo):
         ctx = Ctx(self.models[p], self.notation, self.defs, p)
@@ -221,6 +221,8 @@ class Run:
             self.defs.add(self.rule)
         else:
             self.rule.layers = self.rule.layers | {key}
+        if kind == "plain":   # a general-l definition: remember the index values of each instance
+            self.rule.binds.setdefault("keys", {})[key] = dict(ctx.bind)
         self.defining.add(fam)
 
     def _fail(self, where, diff, p, combo, exc, values=None, target=None):
@@ -337,7 +339,7 @@ class Run:
         return out
 
 
-def variables_of(members) -> frozenset:
+def variables_of(members, notation=None) -> frozenset:
     """Names that an identity quantifies over: the variable of a derivative (d/dx, d f/d u) and the plain
     argument of a function (sigma(x), g'(z)). Only these may take arbitrary values; any other symbol
     that neither the notation nor the document defines is undefined."""
@@ -352,7 +354,8 @@ def variables_of(members) -> frozenset:
                     out.add(den.name)
             elif (isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.right, S.Group)
                   and node.right.kind == "(" and len(node.right.items) == 1
-                  and isinstance(node.left, S.Sym | S.Func)):
+                  and isinstance(node.left, S.Sym | S.Func)
+                  and not (notation is not None and notation.is_cost(node.left))):
                 arg = node.right.items[0]
                 if isinstance(arg, S.Sym) and not (arg.pre or arg.sub or arg.sup):
                     out.add(arg.name)

@@ -17,6 +17,7 @@ import time
 import mpmath
 
 from . import syntax as S
+from .accumulate import accumulator_update
 from .chain import Run, digest
 from .evaluate import Definitions, Rule
 from .extract import Config, Document, read_document
@@ -115,6 +116,9 @@ class Checker:
             return Verdict(status=NOT_CHECKED, reason="no relation (=) to check", **base), []
         if "≠" in rels:
             return Verdict(status=NOT_CHECKED, reason="a condition (≠), not an identity", **base), []
+        update = accumulator_update(members, rels, defs, base, notation, models[0])
+        if update is not None:
+            return update
         fn = _function_head(members[0], defs)
         if fn is not None:
             rule = Rule("func", fn, members[1], frozenset([fn.name]), base["label"], {})

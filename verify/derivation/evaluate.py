@@ -58,6 +58,9 @@ class Definitions:
         return None
 
     def add(self, rule: Rule) -> None:
+        replaced = rule.binds.get("replaces") if isinstance(rule.binds, dict) else None
+        if replaced is not None and replaced in self.rules:
+            self.rules.remove(replaced)
         self.rules.append(rule)
 
     def variables(self) -> frozenset:
@@ -252,8 +255,16 @@ def _bin(node, ctx):
 def _apply(node, ctx):
     """Function application f(x), derivative operator (d/dz)(...), or None for a plain product."""
     left, right = node.left, node.right
+    if isinstance(left, S.Sym) and isinstance(right, S.Sym) and hasattr(ctx.notation, "applied"):
+        value = ctx.notation.applied(left, right, ctx)
+        if value is not None:
+            return value
     if isinstance(left, S.Deriv) and left.num is None:
         return derivative(right, left.den, left.componentwise, ctx)
+    if (isinstance(left, S.Bin) and left.op == "juxt" and isinstance(left.left, S.Deriv)
+            and left.left.num is None and isinstance(right, S.Group) and right.kind == "("):
+        applied = S.Bin(left.right.pos, "juxt", left.right, right)   # d/dTheta J(Theta)
+        return derivative(applied, left.left.den, left.left.componentwise, ctx)
     if not (isinstance(right, S.Group) and right.kind == "("):
         if isinstance(left, S.Func):
             return _call_func(left.name, right, ctx)
@@ -341,8 +352,16 @@ def _indicator(node, ctx):
     test = tests.get(node.op)
     if test is None:
         raise Unsupported(f"indicator of {node.op}", node.pos)
-    return combine(lambda x, y: mpmath.mpf(1 if test(x, y) else 0), ev(node.left, ctx), ev(node.right, ctx),
-                   node.pos)
+    return combine(lambda x, y: mpmath.mpf(1 if test(x, y) else 0), _side(node.left, ctx),
+                   _side(node.right, ctx), node.pos)
+
+
+def _side(node, ctx):
+    """A side of a comparison: an index (j, y_i, 3) when it reads as one, else its value."""
+    try:
+        return mpmath.mpf(index_value(node, ctx))
+    except Unsupported:
+        return ev(node, ctx)
 
 
 def _partial_alone(node, ctx):

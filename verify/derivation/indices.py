@@ -39,11 +39,17 @@ def free_indices(members, notation) -> dict:
                         roles.setdefault(x.name, "layer")
             visit(node.base, bound)
             return
+        if isinstance(node, S.Indicator):   # 1(j = k): its letters are indices of the equation
+            later.extend(x.name for x in S.walk(node) if isinstance(x, S.Sym) and len(x.name) == 1
+                         and x.name.isalpha() and not (x.sub or x.sup or x.pre) and x.name not in bound)
         for child in S.children(node):
             visit(child, bound)
 
+    later: list = []
     for member in members:
         visit(member, frozenset())
+    for letter in later:
+        roles.setdefault(letter, "node")
     return roles
 
 
@@ -53,6 +59,8 @@ def domain(role, model, notation, bound=None):
         return list(notation.layer_domain(model))
     if role == "sample":
         return list(range(1, model.n + 1))
+    if role == "node0":   # 0 is the bias column / bias unit (theta notation)
+        return list(range(0, (bound or max(model.sizes)) + 1))
     return list(range(1, (bound or max(model.sizes)) + 1))
 
 
@@ -91,7 +99,13 @@ def concrete_samples(members) -> set:
 
 
 def mentions(member, head: S.Sym) -> bool:
-    return any(isinstance(x, S.Sym) and x.name == head.name and x.pre == head.pre for x in S.walk(member))
+    """True when ``member`` uses the symbol ``head`` itself (delta^{(l+1)} is not delta^{(l)})."""
+    return any(isinstance(x, S.Sym) and x.name == head.name and x.pre == head.pre
+               and _no_T(x.sup) == _no_T(head.sup) for x in S.walk(member))
+
+
+def _no_T(sup):
+    return tuple(x for x in sup if not (isinstance(x, S.Sym) and x.name == "T" and not x.sub))
 
 
 def uses_truth(members, notation) -> bool:

@@ -149,7 +149,7 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
             return self._nabla(sym, ctx)
         if low in ("a", "z", "w") and (sym.pre or ctx.layer_ctx):
             return self._network(sym, ctx)
-        if name == "y" and (sym.sub or sym.sup):
+        if name in ("y", "Y") and (sym.sub or sym.sup):
             d = self.decode(sym, ctx)
             if d.sample is None:
                 if ctx.sample_hint is None:
@@ -331,6 +331,10 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
             return 1, self.layer_size(self._layer_ref(node.rng, ctx), ctx, node.pos), var
         if node.kind == "eq" and node.upper is not None:
             return index_value(node.rng, ctx), index_value(node.upper, ctx), var
+        sizes = [size for x in S.walk(node.body) if isinstance(x, S.Sym)
+                 for letter, size in self.index_bounds(x, ctx.model) if letter == var]
+        if node.kind == "" and sizes:   # \sum_j of y^j_{Sx}, {}_3a^j_{Sx}: the nodes of that layer
+            return 1, min(sizes), var
         raise Unsupported(f"\\sum_{{{var}}} needs its range (\\forall {var} \\text{{ on }} L3, "
                           f"or {var}=1..m)",
                           node.pos)

@@ -74,12 +74,23 @@ def _is_applied(node) -> bool:
 def split_items(items) -> list:
     """Script items as separate indices: ``_{jk}`` and ``_{12}`` split per character, ``_{j,k}`` kept."""
     items = [strip(x) for x in items]
+    if len(items) == 1 and _terms(items[0]) is not None:   # _{i y_i}: an index and a label
+        return _terms(items[0])
     if len(items) == 1:
         text = _flat(items[0])
         if text and len(text) > 1 and text.isalnum() and not _is_word(text):
             return [S.Num(items[0].pos, Fraction(int(ch))) if ch.isdigit() else S.Sym(items[0].pos, ch)
                     for ch in text]
     return items
+
+
+def _terms(node):
+    """The two index terms of ``i y_i`` (a juxtaposition with a subscripted symbol), else None."""
+    if (isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.left, S.Sym)
+            and isinstance(node.right, S.Sym) and (node.left.sub or node.right.sub)
+            and not (node.left.sup or node.right.sup)):
+        return [node.left, node.right]
+    return None
 
 
 def _is_word(text: str) -> bool:
@@ -106,8 +117,8 @@ def _slot_letters(items) -> list:
 def match(pattern: Pattern, sym, transposed_ok: bool = True):
     """{slot letter: AST item} and the transpose flag when ``sym`` fits ``pattern``, else None."""
     p = pattern.sym
-    if isinstance(sym, S.Bin) and p.name == "@apply":
-        if sym == p.sub[0]:
+    if p.name == "@apply" or isinstance(sym, S.Bin):
+        if isinstance(sym, S.Bin) and p.name == "@apply" and sym == p.sub[0]:
             return {}, False
         return None
     if not isinstance(sym, S.Sym) or sym.name != p.name:

@@ -33,6 +33,7 @@ class Table:
     output_layer: str = "L"
     sample_letters: tuple = ()
     sizes: tuple = ("m",)
+    bias_column_symbols: tuple = ()   # document-defined matrices indexed like Theta: column 0 = bias
     operators: dict = field(default_factory=dict)
     functions: dict = field(default_factory=dict)
     costs: dict = field(default_factory=dict)
@@ -53,8 +54,8 @@ def _raw(name: str) -> dict:
         return data
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in _raw(parent).items()}
     for key, value in data.items():
-        if isinstance(value, dict):
-            merged[key] = {**merged.get(key, {}), **value}
+        if isinstance(value, dict):   # the child's entries first: they shadow the parent's
+            merged[key] = {**value, **{k: v for k, v in merged.get(key, {}).items() if k not in value}}
         else:
             merged[key] = value
     return merged
@@ -88,7 +89,8 @@ def load_table(name: str, symbols: tuple = (), input_layer: int | None = None) -
         data["input_layer"] = input_layer
     return Table(name=data.pop("name", name), operators=data.pop("operators", {}), functions=functions,
                  costs=costs, patterns=patterns, sample_letters=tuple(data.pop("sample_letters", ())),
-                 sizes=tuple(data.pop("sizes", ("m",))), **data)
+                 sizes=tuple(data.pop("sizes", ("m",))),
+                 bias_column_symbols=tuple(data.pop("bias_column_symbols", ())), **data)
 
 
 def patterns_named(table: Table, name: str) -> list[Pattern]:

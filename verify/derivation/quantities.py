@@ -166,6 +166,8 @@ class Quantities:
             c = self._node(spec, bind, 1, ctx, M.cols, pos, lo=lo)
             return M.data[r - 1][c - lo]
         j = self._node(spec, bind, 0, ctx, M.rows, pos, lo=lo)
+        if spec.quantity == "b" and j is not None:   # a bias has no sample
+            return M.data[j - 1][0]
         s = self._sample(spec, bind, 1, ctx, pos) if (j is not None or len(spec.index) > 1) else "all"
         if j is None:
             col = Mat([[row[s - 1]] for row in M.data])
@@ -174,8 +176,8 @@ class Quantities:
             return Mat([M.data[j - lo]])
         return M.data[j - lo][s - 1]
 
-    def entry_of(self, value, sub, ctx, pos):
-        """Entry (i, j) (1-based) of a defined matrix, or component k of a vector."""
+    def entry_of(self, value, sub, ctx, pos, col0=False):
+        """Entry (i, j) (1-based; j from 0 with ``col0``) of a defined matrix, or component k of a vector."""
         from .patterns import split_items
 
         if not isinstance(value, Mat):
@@ -187,6 +189,7 @@ class Quantities:
         if len(idx) != 2:
             raise Unsupported("an entry needs a row and a column", pos)
         r, c = idx
+        c += 1 if col0 else 0
         if not (1 <= r <= value.rows and 1 <= c <= value.cols):
             raise OutOfRange(f"entry ({r},{c}) of a {value.rows}×{value.cols} matrix", pos,
                              all(is_free_index(x, ctx) for x in items))

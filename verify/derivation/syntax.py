@@ -231,7 +231,7 @@ class _ToAST(Transformer):
                 var, kind, rng = part[1], part[2], part[3]
             else:
                 upper = part[1]
-        return Sum(_pos(tok), var, kind, rng, upper, body)
+        return _narrow(Sum(_pos(tok), var, kind, rng, upper, body))
 
     def sumsub(self, _tok, lim):
         return ("sub", *lim) if isinstance(lim, tuple) else ("sub", lim, "", None)
@@ -364,6 +364,29 @@ class _ToAST(Transformer):
 
     def dots(self, *toks):
         return Dots(_pos(toks[0]))
+
+
+def _mentions(node, var) -> bool:
+    names = set()
+    for x in walk(var) if var is not None else ():
+        if isinstance(x, Sym):
+            names.add(x.name)
+    return any(isinstance(x, Sym) and x.name in names for x in walk(node))
+
+
+def _narrow(node: Sum):
+    """``\\sum_k w_{jk} a_k + b_j`` is (sum) + b_j: trailing terms without the summation index are
+    outside the sum, as in ordinary mathematical writing; terms that use it stay inside."""
+    body, outside = node.body, []
+    while isinstance(body, Bin) and body.op in "+-" and not _mentions(body.right, node.var):
+        outside.append((body.op, body.right, body.pos))
+        body = body.left
+    if not outside:
+        return node
+    out = Sum(node.pos, node.var, node.kind, node.rng, node.upper, body)
+    for op, term, pos in reversed(outside):
+        out = Bin(pos, op, out, term)
+    return out
 
 
 def _upright_d(node):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import mpmath
 
 from . import syntax as S
-from .evaluate import ev, flat, generic_value, index_value
+from .evaluate import ev, flat, generic_value, index_value, is_free_index
 from .families import evaluate_rule
 from .patterns import match
 from .quantities import Quantities
@@ -35,7 +35,15 @@ class TableNotation(Quantities, Variables):
             return ctx.model.n
         if name == self.table.output_layer:
             return ctx.model.L + self.base
+        found = self.resolve(S.Sym(-1, name))
+        if found is not None and found[0].quantity in ("size", "batch"):
+            return int(self.quantity(found, S.Sym(-1, name), ctx))
         return None
+
+    def applied(self, left, right, ctx):
+        """``\\nabla_a C``: a pattern written as one symbol applied to another, else None."""
+        found = self.resolve(S.Bin(-1, "juxt", left, right))
+        return None if found is None else self.quantity(found, left, ctx)
 
     def layer_size(self, layer, ctx, pos=-1):
         paper = layer - self.base
@@ -46,7 +54,10 @@ class TableNotation(Quantities, Variables):
 
     def size_of(self, sym, ctx):
         if sym.name in self.table.sizes and len(sym.sub) == 1 and not sym.sup and not sym.pre:
-            return self.layer_size(index_value(strip(sym.sub[0]), ctx), ctx, sym.pos)
+            try:
+                return self.layer_size(index_value(strip(sym.sub[0]), ctx), ctx, sym.pos)
+            except OutOfRange as exc:
+                raise OutOfRange(str(exc), sym.pos, is_free_index(strip(sym.sub[0]), ctx)) from None
         raise Unsupported(f"index {show(sym)} has no value here", sym.pos)
 
     def index_symbol(self, sym, ctx) -> int:
@@ -121,7 +132,8 @@ class TableNotation(Quantities, Variables):
             if rule is not None:
                 value = evaluate_rule(rule, rule.binds.get("keys", {}).get(self.plain_name(whole, ctx), {}),
                                       ctx)
-                return self.entry_of(value, sym.sub, ctx, sym.pos)
+                col0 = self.config.bias and sym.name in self.table.bias_column_symbols
+                return self.entry_of(value, sym.sub, ctx, sym.pos, col0)
         if sym.name in ctx.variables:
             return generic_value(name, ctx.point)
         raise Undefined(show(sym), sym.pos)
