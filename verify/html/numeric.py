@@ -22,6 +22,15 @@ def fmt(x) -> str:
     return "0" if x == 0 else f"{x:.1e}"
 
 
+def fmt_ulps(x) -> str:
+    """ULPs as the terminal prints them: "5.0", "12", "3e+15", "inf", "-"."""
+    if x is None or math.isnan(x):
+        return "-"
+    if math.isinf(x) or x >= 1e5:
+        return "inf" if math.isinf(x) else f"{x:.0e}"
+    return f"{x:.0f}" if x >= 10 else f"{x:.1f}"
+
+
 def _status(ok: bool, kink: bool = False) -> str:
     word = "kink" if ok and kink else ("ok" if ok else "FAIL")
     return f"<td class=\"l {css_class(word)}\">{word}</td>"
@@ -42,7 +51,7 @@ def agreement_table(report) -> str:
     rows = []
     for m in report.matrices:
         cells = [f"{m.param}{m.N} {m.shape[0]}x{m.shape[1]}", f"{m.checked}/{m.total}", fmt(m.max_abs),
-                 fmt(m.max_rel), fmt(m.max_ulps), "-" if m.worst is None else _where(m.worst)]
+                 fmt(m.max_rel), fmt_ulps(m.max_ulps), "-" if m.worst is None else _where(m.worst)]
         cells += [fmt(m.oracle_rel.get(o)) for o in oracles]
         tds = f"<td class=\"l\">{esc(cells[0])}</td>" + "".join(f"<td>{esc(c)}</td>" for c in cells[1:])
         rows.append(f"<tr>{tds}{_status(m.ok, m.kinks > 0)}</tr>")
