@@ -253,15 +253,16 @@ class Run:
         how = self._how()
         if self.failures:
             first = self.failures[0]
-            ce, hint = self._counterexample(first), hint_for(self, first)
+            ce, (hint, kind) = self._counterexample(first), hint_for(self, first)
             for other in self.failures[1:]:
                 where = other["where"]
                 what = (f"= between members {where[0] + 1} and {where[1] + 1}" if isinstance(where, tuple)
                         else f"member {where + 1}")
-                extra = hint_for(self, other)
+                extra = hint_for(self, other)[0]
                 notes.append(f"also fails: {what}" + (f" ({extra})" if extra else
                                                       f" ({other['error']})" if other["error"] else ""))
-            return Verdict(status=FAILS, how=how, counterexample=ce, hint=hint, defines=defines, notes=notes,
+            return Verdict(status=FAILS, how=how, counterexample=ce, hint=hint, hint_kind=kind,
+                           defines=defines, notes=notes,
                            **self.base), rules
         partial = [k for k in self.unsupported if not (self.defining and k == self.definer)]
         if self.checked_links and (partial or self.unchecked_links):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import mpmath
 
@@ -206,6 +207,15 @@ def _element(value, sub, sup, ctx, pos):
     """[M]_k (component k of a vector) or [M]_c^r (paper: row r = superscript, column c = subscript)."""
     if not isinstance(value, Mat):
         raise ShapeError("an index on a scalar", pos)
+    if not sup and (len(sub) == 2 or (flat(sub[0]) and len(flat(sub[0])) == 2)):   # (dS)_{ik}: row, column
+        items = sub if len(sub) == 2 else (S.Sym(pos, flat(sub[0])[0]), S.Sym(pos, flat(sub[0])[1]))
+        items = [S.Num(pos, Fraction(int(x.name))) if x.name.isdigit() else x for x in items] \
+            if len(sub) == 1 else list(items)
+        row, col = index_value(items[0], ctx), index_value(items[1], ctx)
+        if not (1 <= row <= value.rows and 1 <= col <= value.cols):
+            raise OutOfRange(f"element ({row},{col}) of a {value.rows}×{value.cols} matrix", pos,
+                             all(is_free_index(x, ctx) for x in items))
+        return value.data[row - 1][col - 1]
     col = index_value(sub[0], ctx)
     if sup:
         row = index_value(sup[0], ctx)

@@ -96,6 +96,10 @@ class Variables:
     # ---------------------------------------------------------- derivatives
     def refs(self, den, ctx):
         den = strip(den)
+        if isinstance(den, S.Scripted) and den.sub and not (den.sup or den.pre):   # (b_2)_k
+            whole = self.refs(den.base, ctx)
+            if isinstance(whole, list):
+                return self.entry_of(Mat(whole), den.sub, ctx, den.pos)
         if not isinstance(den, S.Sym):
             raise Unsupported("can only differentiate with respect to a symbol", getattr(den, "pos", -1))
         found = self.resolve(den)

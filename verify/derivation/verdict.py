@@ -24,12 +24,13 @@ class Verdict:
     defines: list = field(default_factory=list)
     counterexample: dict | None = None
     hint: str = ""
+    hint_kind: str = ""
     notes: list = field(default_factory=list)
     source: str = ""
 
     def to_json(self) -> dict:
         out = {k: getattr(self, k) for k in ("label", "status", "line", "how", "reason", "column", "defines",
-                                             "hint", "notes")}
+                                             "hint", "hint_kind", "notes")}
         out["counterexample"] = self.counterexample
         return out
 
