@@ -15,10 +15,11 @@ from derive.general.proof import (
            Step,
            prove_all,
            prove_base,
+           prove_bias_gradient,
            prove_direct,
            prove_gradient,
            prove_step,
 )
 
-__all__ = ["GeneralProof", "Step", "main", "prove_all", "prove_base", "prove_direct", "prove_gradient",
-           "prove_step"]
+__all__ = ["GeneralProof", "Step", "main", "prove_all", "prove_base", "prove_bias_gradient", "prove_direct",
+           "prove_gradient", "prove_step"]

@@ -24,6 +24,8 @@ sums from 0 to m - 1); index ``j`` here is node ``j + 1`` of the paper.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import sympy as sp
@@ -50,19 +52,22 @@ RULES = {
     ),
     "flatten": Rule(
         "flatten",
-        "c*Sum(f, k) = Sum(c*f, k);  Sum(Sum(f, l), k) = Sum(f, l, k);  Sum(f, k)*Sum(g, l) = Sum(f*g, k, l)",
+        "c*Sum(f, k) = Sum(c*f, k);  Sum(Sum(f, l), k) = Sum(f, l, k);  Sum(f, k)*Sum(g, l) = Sum(f*g, k, l);"
+        "  Sum(f + g, k) = Sum(f, k) + Sum(g, k)",
         "distributivity over a sum with a symbolic number of terms: sympy has no normal form for products "
         "of Sums (expand/simplify do not merge or pull factors in)",
     ),
     "canonical": Rule(
         "canonical",
-        "Sum(f, (k, 0, p), (l, 0, q)) = Sum(f, (l, 0, q), (k, 0, p)); bound indices renamed by their range",
+        "Sum(f, (k, 0, p), (l, 0, q)) = Sum(f, (l, 0, q), (k, 0, p)); bound indices renamed by their range; "
+        "Sum(f(k, c), (k, 0, p), (c, 0, p)) = Sum((f(k, c) + f(c, k))/2, (k, 0, p), (c, 0, p))",
         "interchanging finite sums and alpha-renaming bound indices: sympy compares Sums syntactically, so "
         "equal sums written in another order or with other index names do not compare equal",
     ),
     "fold": Rule(
         "fold",
-        "Sum(W_{M-1}[a, l] * A_{M-1}[l, b], (l, 0, m_{M-1} - 1)) = Z_M[a, b]   (eqs 9/13, a definition)",
+        "Sum(W_{M-1}[a, l] * A_{M-1}[l, b], (l, 0, m_{M-1} - 1)) (+ b_{M-1}[a]) = Z_M[a, b]   (eqs 9/13, a "
+        "definition)",
         "a definition read right to left; sympy's diff keeps the nested sums it differentiated through",
     ),
 }
@@ -152,18 +157,29 @@ def flatten(expr):
     """
     count = 0
 
+    def sum_of(inner, limits):
+        """Sum(inner, *limits) for an already flattened ``inner``: merge, pull out, split over terms."""
+        nonlocal count
+        dummies = {lim[0] for lim in limits}
+        c, body = _constant_and_sum(inner, dummies)
+        if body is not None:
+            count += 1
+            summ, inner_limits = _fresh(body.function, body.limits, dummies)
+            return c * Sum(summ, *inner_limits, *limits)
+        terms = sp.Add.make_args(inner)
+        if len(terms) > 1 and any(_constant_and_sum(t, dummies)[1] is not None for t in terms):
+            count += 1  # Sum(f + g) = Sum(f) + Sum(g)
+            parts = [sum_of(t, limits) for t in inner.args]
+            merged = _merge_add(parts)
+            return merged if merged is not None else sp.Add(*parts)
+        return Sum(inner, *limits)
+
     def walk(e):
         nonlocal count
         if not e.args or isinstance(e, (Indexed, Symbol)):
             return e
         if isinstance(e, Sum):
-            inner = walk(e.function)
-            limits = [tuple(lim) for lim in e.limits]
-            if isinstance(inner, Sum):
-                count += 1
-                summ, inner_limits = _fresh(inner.function, inner.limits, {lim[0] for lim in limits})
-                return Sum(summ, *inner_limits, *limits)
-            return Sum(inner, *limits)
+            return sum_of(walk(e.function), [tuple(lim) for lim in e.limits])
         args = [walk(a) for a in e.args]
         if isinstance(e, sp.Add):
             merged = _merge_add(args)
@@ -171,6 +187,7 @@ def flatten(expr):
                 count += len(args) - 1
                 return merged
         if isinstance(e, Mul):
+            args = [f for a in args for f in Mul.make_args(a)]  # a factor may have become c * Sum
             sums = [a for a in args if isinstance(a, Sum)]
             if sums:
                 count += len(args) - 1
@@ -188,6 +205,19 @@ def flatten(expr):
 
     out = walk(expr)
     return out, count
+
+
+def _constant_and_sum(e, dummies):
+    """(c, S) when e is c * S with S a Sum and c a constant free of ``dummies``; else (None, None)."""
+    if isinstance(e, Sum):
+        return sp.S.One, e
+    if isinstance(e, Mul):
+        sums = [a for a in e.args if isinstance(a, Sum)]
+        if len(sums) == 1:
+            c = Mul(*[a for a in e.args if a is not sums[0]])
+            if not c.atoms(Indexed, sp.Function, sp.Derivative) and not c.free_symbols & dummies:
+                return c, sums[0]
+    return None, None
 
 
 def _merge_add(terms):
@@ -226,45 +256,91 @@ def _pull_constants_inside(expr):
 
 
 def canonical(expr, names=None):
-    """Sort the limits of every Sum by their bounds and rename bound indices after their range.
+    """Normal form of every term c * Sum(f, *limits): constants pulled in, limits sorted by their bounds,
+    bound indices renamed after their range, and f symmetrized over indices that share a range.
 
     ``names`` maps an upper bound (e.g. ``m2 - 1``) to the base name of its index (e.g. ``"k2"``); indices of
-    other ranges are called ``u``. Sums whose limits have equal bounds keep their relative order. Returns
-    ``(expr, applications)``.
+    other ranges are called ``u``; repeated ranges get ``k2_2``, ... Sums nested inside a summand (a softmax
+    normalizer) get reserved names ``<base>_in<depth>``. Limits with equal bounds keep their relative order;
+    a sum whose bounds depend on its own indices is left alone. Symmetrization: for indices k, c over the
+    same range, Sum(f(k, c)) = Sum((f(k, c) + f(c, k)) / 2), so that summands equal up to renaming compare
+    equal. Returns ``(expr, applications)``.
     """
     names = names or {}
     count = 0
-    used: dict[str, int] = {}
 
-    def name_for(hi):
-        base = names.get(hi, "u")
-        used[base] = used.get(base, 0) + 1
-        return Symbol(f"{base}_{used[base]}" if used[base] > 1 else base, integer=True, nonnegative=True)
+    def base(hi):
+        return names.get(hi, "u")
 
-    def walk(e):
-        nonlocal count
+    def fresh_names(limits, pattern, taken):
+        used: dict[str, int] = {}
+        out = []
+        for _k, _lo, hi in limits:
+            stem = pattern.format(base(hi))
+            used[stem] = used.get(stem, 0) + 1
+            text = stem if used[stem] == 1 else f"{stem}_{used[stem]}"
+            while Symbol(text, integer=True, nonnegative=True) in taken:
+                text += "'"
+            out.append(Symbol(text, integer=True, nonnegative=True))
+        return out
+
+    def dependent(limits):
+        dummies = {lim[0] for lim in limits}
+        return any((lo.free_symbols | hi.free_symbols) & dummies for _, lo, hi in limits)
+
+    def inner(e, depth):
+        """Rename the bound indices of Sums inside a summand (deepest first) to reserved names."""
         if not e.args or isinstance(e, (Indexed, Symbol)):
             return e
-        if isinstance(e, Sum):
-            limits = [tuple(lim) for lim in e.limits]
-            dummies = {lim[0] for lim in limits}
-            if any((lo.free_symbols | hi.free_symbols) & dummies for _, lo, hi in limits):
-                order = list(range(len(limits)))  # dependent bounds: interchange not allowed
-            else:
-                order = sorted(range(len(limits)), key=lambda q: sp.default_sort_key(limits[q][2]))
-            if order != list(range(len(limits))):
-                count += 1
-            mapping, new_limits = {}, []
-            for q in order:
-                k, lo, hi = limits[q]
-                new = name_for(hi)
-                mapping[k] = new
-                new_limits.append((new, lo, hi))
-            return Sum(walk(e.function.xreplace(mapping)), *new_limits)
-        args = [walk(a) for a in e.args]
-        return e.func(*args) if args != list(e.args) else e
+        args = [inner(a, depth + 1 if isinstance(e, Sum) else depth) for a in e.args]
+        e = e.func(*args) if args != list(e.args) else e
+        if isinstance(e, Sum) and not dependent(e.limits):
+            new = fresh_names(e.limits, "{}_in" + str(depth), e.function.free_symbols)
+            mapping = {lim[0]: v for lim, v in zip(e.limits, new, strict=True)}
+            e = Sum(e.function.xreplace(mapping), *[(v, lo, hi) for v, (_, lo, hi) in zip(new, e.limits,
+                                                                                           strict=True)])
+        return e
 
-    return walk(_pull_constants_inside(expr)), count
+    def term(t):
+        nonlocal count
+        t = _pull_constants_inside(t)
+        if not isinstance(t, Sum):
+            return inner(t, 1)
+        limits = [tuple(lim) for lim in t.limits]
+        if dependent(limits):
+            return t  # dependent bounds: neither interchange nor renaming
+        order = sorted(range(len(limits)), key=lambda q: sp.default_sort_key(limits[q][2]))
+        if order != list(range(len(limits))):
+            count += 1
+        limits = [limits[q] for q in order]
+        f = inner(t.function, 1)
+        new = fresh_names(limits, "{}", t.free_symbols)
+        f = f.xreplace({lim[0]: v for lim, v in zip(limits, new, strict=True)})
+        new_limits = [(v, lo, hi) for v, (_, lo, hi) in zip(new, limits, strict=True)]
+        sym = _symmetrize(f, new_limits)
+        if sym is not f:
+            count += 1
+        return Sum(sym, *new_limits)
+
+    return sp.Add(*[term(t) for t in sp.Add.make_args(expr)]), count
+
+
+def _symmetrize(f, limits, most=24):
+    """Average of f over the permutations of bound indices with equal ranges (f itself if there are none)."""
+    groups: dict = {}
+    for k, lo, hi in limits:
+        groups.setdefault((lo, hi), []).append(k)
+    perms = [list(itertools.permutations(ks)) for ks in groups.values() if len(ks) > 1]
+    total = math.prod(len(p) for p in perms)
+    if not perms or total > most:
+        return f
+    groups_ = [ks for ks in groups.values() if len(ks) > 1]
+    terms = []
+    for choice in itertools.product(*perms):
+        pairs = [zip(ks, perm, strict=True) for ks, perm in zip(groups_, choice, strict=True)]
+        mapping = dict(itertools.chain(*pairs))
+        terms.append(f.xreplace(mapping))
+    return sp.Add(*terms) / total
 
 
 # ---------------------------------------------------------------------------------------------- fold
@@ -273,36 +349,55 @@ def canonical(expr, names=None):
 def fold(expr, layers):
     """Replace pre-activation sums by their names Z_M[a, b] (eqs 9/13), innermost layer first.
 
-    ``layers`` is a list of ``(M, W_base, A_of, width_bound, Z_base)``: ``A_of(l, b)`` builds the expression
-    of ``A_{M-1}[l, b]`` (after folding of the layers below), ``width_bound`` is ``m_{M-1} - 1``.
-    Returns ``(expr, applications)``.
+    ``layers`` is a list of ``(M, W_base, A_of, width_bound, Z_base, b_base)``: ``A_of(l, b)`` builds the
+    expression of ``A_{M-1}[l, b]`` (after folding of the layers below), ``width_bound`` is ``m_{M-1} - 1``,
+    ``b_base`` the bias of the layer or None. With a bias only the whole ``Sum(...) + b_{M-1}[a]`` is folded
+    (a sum without its bias is not a pre-activation). Returns ``(expr, applications)``.
     """
     count = 0
-    for _M, W, A_of, bound, Z in layers:
+    for _M, W, A_of, bound, Z, B in layers:
 
-        def is_z(e, W=W, A_of=A_of, bound=bound):
-            if not isinstance(e, Sum) or len(e.limits) != 1:
-                return False
-            k, lo, hi = e.limits[0]
-            if lo != 0 or hi != bound:
-                return False
-            ws = [f for f in Mul.make_args(e.function) if isinstance(f, Indexed) and f.base == W]
-            if len(ws) != 1 or ws[0].indices[1] != k:
-                return False
-            rest = e.function / ws[0]
-            return any(rest == A_of(k, b) for b in _second_indices(rest, k))
+        def name_of(e, W=W, A_of=A_of, bound=bound, Z=Z, B=B):
+            if B is not None:
+                return _biased_name(e, W, A_of, bound, Z, B) if isinstance(e, sp.Add) else None
+            return _sum_name(e, W, A_of, bound, Z) if isinstance(e, Sum) else None
 
-        def to_z(e, W=W, A_of=A_of, Z=Z):
-            k = e.limits[0][0]
-            w = next(f for f in Mul.make_args(e.function) if isinstance(f, Indexed) and f.base == W)
-            rest = e.function / w
-            b = next(b for b in _second_indices(rest, k) if rest == A_of(k, b))
-            return Z[w.indices[0], b]
-
-        new = expr.replace(is_z, to_z)
+        new = expr.replace(lambda e, f=name_of: f(e) is not None, lambda e, f=name_of: f(e))
         count += len(expr.atoms(Sum)) - len(new.atoms(Sum))
         expr = new
     return expr, count
+
+
+def _biased_name(e, W, A_of, bound, Z, B):
+    """For an Add containing c * Sum(W[a, l] * A_of(l, b)) + c * B[a] (c a number, as sympy writes -(S + b)):
+    the Add with that pair replaced by c * Z[a, b]; else None."""
+    parts = [t.as_coeff_Mul() for t in e.args]
+    for p, (c, s) in enumerate(parts):
+        z = _sum_name(s, W, A_of, bound, Z) if isinstance(s, Sum) else None
+        if z is None:
+            continue
+        for q, (c2, bias) in enumerate(parts):
+            if c2 == c and isinstance(bias, Indexed) and bias.base == B and bias.indices == (z.indices[0],):
+                rest = [t for r, t in enumerate(e.args) if r not in (p, q)]
+                return sp.Add(c * z, *rest)
+    return None
+
+
+def _sum_name(e, W, A_of, bound, Z):
+    """Z[a, b] when e is Sum(W[a, l] * A_of(l, b), (l, 0, bound)), else None."""
+    if len(e.limits) != 1:
+        return None
+    k, lo, hi = e.limits[0]
+    if lo != 0 or hi != bound:
+        return None
+    ws = [f for f in Mul.make_args(e.function) if isinstance(f, Indexed) and f.base == W]
+    if len(ws) != 1 or ws[0].indices[1] != k or ws[0].indices[0].has(k):
+        return None
+    rest = e.function / ws[0]
+    for b in sorted(_second_indices(rest, k), key=sp.default_sort_key):
+        if not b.has(k) and rest == A_of(k, b):
+            return Z[ws[0].indices[0], b]
+    return None
 
 
 def _second_indices(e, k):

@@ -1,6 +1,7 @@
 """The general proof's command line: what a user runs and reads."""
 
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -8,8 +9,10 @@ import sys
 import pytest
 from rich.console import Console
 
+from derive import functions
 from derive.general import main
-from derive.general.cli import run_cli
+from derive.general.cli import parse, run_cli
+from derive.network import build_network
 
 
 def _run(argv):
@@ -49,8 +52,10 @@ def test_depth_option_changes_the_direct_proofs(capsys):
 
 
 @pytest.mark.parametrize("argv,fragment", [
-    (["--activation", "relu"], "invalid choice"),
+    (["--activation", "softmax"], "invalid choice"),
     (["--cost", "softmax"], "invalid choice"),
+    (["--output-activation", "softmax"], "invalid choice"),
+    (["--cost", "softmax_ce", "--output-activation", "tanh"], "fixes the output activation to softmax"),
     (["--depth", "0"], "--depth must be between 1 and 6"),
     (["--bogus"], "unrecognized arguments"),
 ])
@@ -65,3 +70,57 @@ def test_derive_cli_dispatches_to_the_general_proof():
                           "phi", "--cost", "mse"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "gradient (eq 93)" in res.stdout and "Theorem." in res.stdout
+
+
+def test_cli_accepts_exactly_the_pairings_of_the_fixed_size_prover():
+    """Every option combination: the general CLI accepts it iff derive's fixed-size prover builds it."""
+    accepted = 0
+    for a, o, c, b in itertools.product(functions.ACTIVATIONS, [None, *functions.ACTIVATIONS],
+                                        functions.COSTS, (False, True)):
+        argv = ["--activation", a, "--cost", c] + (["--output-activation", o] if o else []) + (
+            ["--bias"] if b else [])
+        try:
+            build_network((1, 1), 1, a, c, b, o)
+            fixed = True
+        except ValueError:
+            fixed = False
+        try:
+            args = parse(argv)
+            general = True
+        except ValueError:
+            general = False
+        assert general == fixed, argv
+        if general:
+            accepted += 1
+            assert args.output_activation == (None if o == a else o) and args.bias == b
+    assert accepted == 5 * 6 * 2 * 2 + 5 * 2  # logloss/mse with any output option, softmax_ce without
+
+
+def test_json_for_softmax_with_biases(capsys):
+    assert main(["--activation", "relu", "--cost", "softmax_ce", "--bias", "--json", "--depth", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["command"] == "derive prove --general" and data["ok"] is True and data["exit_code"] == 0
+    assert data["proven"] is True and data["bias"] is True and data["output_activation"] is None
+    names = [p["name"] for p in data["proofs"]]
+    assert names == ["direct N=0", "direct N=1", "direct bias N=0", "direct bias N=1", "base (output layer)",
+                     "step N+1 -> N (eq 92)", "gradient (eq 93)", "bias gradient"]
+    assert any("Heaviside" in a and "z != 0" in a for a in data["assumptions"])
+
+
+def test_output_activation_and_bias_end_to_end():
+    res = subprocess.run([sys.executable, "-m", "derive", "prove", "--general", "--no-color", "--activation",
+                          "tanh", "--output-activation", "sigmoid", "--cost", "mse", "--bias"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "output activation sigmoid" in out and "biases on" in out and "NOT PROVEN" not in out
+    assert out.count("PROVEN") == 10 and "d Lambda / d b_N[j] = ((1/n) delta_{N+1} 1_n)[j]" in out
+    assert "with the output activation sigmoid (eqs 95-96)" in out
+
+
+def test_python_m_derive_general_full():
+    res = subprocess.run([sys.executable, "-m", "derive.general", "--full", "--no-color", "--cost",
+                          "softmax_ce", "--activation", "phi", "--depth", "1"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "A_L * (1 1^T Y) - Y" in res.stdout and "more characters; --full shows all" not in res.stdout

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import IndexedBase, KroneckerDelta, Sum
 
-from derive.general import prove_base, prove_direct, prove_gradient, prove_step
+from derive.general import prove_base, prove_bias_gradient, prove_direct, prove_gradient, prove_step
 from derive.general.check import Instance, close, evaluate
 from derive.general.model import IndexNet, index, width
 from derive.general.rules import RULES, canonical, flatten, fold, sift
@@ -23,15 +23,18 @@ COMBOS = [(a, c) for a in ("phi", "sigmoid") for c in ("logloss", "mse")]
 J, I = index("j"), index("i")
 
 
-def _check_rule_steps(proof, assignments, activation):
-    """Every rule step of ``proof``: before == after at each assignment (dict Symbol -> int)."""
+def _check_rule_steps(proof, assignments, activation, **setting):
+    """Every rule step of ``proof``: before == after at each assignment (dict Symbol -> int).
+
+    ``setting``: output / softmax / bias of the concrete Instance (as the proof's network).
+    """
     checked = 0
     for st_ in proof.steps:
         if st_.how != "rule":
             continue
         assert st_.rule in RULES
         for subs, sizes, n in assignments:
-            inst = Instance(sizes, n, activation, seed=len(subs) + n)
+            inst = Instance(sizes, n, activation, seed=len(subs) + n, **setting)
             if isinstance(st_.before, sp.Eq):
                 pairs = [(st_.before.lhs, st_.expr.lhs), (st_.before.rhs, st_.expr.rhs)]
             else:
@@ -64,6 +67,23 @@ def test_rules_in_direct_proofs_are_sound(activation, cost, N):
     assert _check_rule_steps(proof, _direct_assignments(N, rng, 4), activation) >= 16
 
 
+#: (activation, output, cost, bias): constructs of issue 17 whose rule applications are replayed
+CONSTRUCTS = [("phi", None, "softmax_ce", True), ("relu", "identity", "mse", True),
+              ("tanh", "sigmoid", "logloss", False), ("sigmoid", None, "softmax_ce", False)]
+
+
+@pytest.mark.parametrize("activation,output,cost,bias", CONSTRUCTS)
+def test_rules_in_direct_proofs_of_each_construct_are_sound(activation, output, cost, bias):
+    setting = {"output": output, "softmax": cost == "softmax_ce", "bias": bias}
+    rng = random.Random(len(activation + cost))
+    checked = 0
+    for N, wrt in [(0, "W"), (2, "W")] + ([(1, "b")] if bias else []):
+        proof = prove_direct(N, 3, activation, cost, output=output, bias=bias, wrt=wrt)
+        assert proof.proven, (N, wrt, proof.residual)
+        checked += _check_rule_steps(proof, _direct_assignments(N, rng, 2), activation, **setting)
+    assert checked >= 16
+
+
 def _lemma_assignments(rng, count, square=False):
     mM, mP, n = width("m_M"), width("m_M1"), width("n")
     out = []
@@ -84,6 +104,19 @@ def test_rules_in_induction_lemmas_are_sound(activation, cost):
         assert proof.proven, proof.name
         checked += _check_rule_steps(proof, _lemma_assignments(rng, 6), activation)
     assert checked >= 40
+
+
+@pytest.mark.parametrize("activation,output,cost,bias", CONSTRUCTS)
+def test_rules_in_lemmas_of_each_construct_are_sound(activation, output, cost, bias):
+    rng = random.Random(11)
+    proofs = [prove_base(activation, cost, output), prove_step(activation, bias=bias),
+              prove_gradient(bias=bias)] + ([prove_bias_gradient()] if bias else [])
+    checked = 0
+    for proof in proofs:
+        assert proof.proven, proof.name
+        checked += _check_rule_steps(proof, _lemma_assignments(rng, 3), activation, output=output,
+                                     softmax=cost == "softmax_ce")
+    assert checked >= 18
 
 
 def test_rules_are_sound_in_failing_proofs_too():
@@ -185,3 +218,47 @@ def test_sift_does_not_substitute_into_a_capturing_inner_sum():
     assert count == 0
     for mv, lv in [(2, 1), (3, 0)]:
         assert close(_value(expr.subs(l, lv), {m: mv}), _value(new.subs(l, lv), {m: mv}))
+
+
+c_ = index("c")
+
+
+def test_canonical_symmetrizes_only_over_indices_of_equal_range():
+    f = W[k, s] * X[c_, s] ** 2  # not symmetric in k, c
+    same = Sum(f, (k, 0, m - 1), (c_, 0, m - 1), (s, 0, n - 1))
+    new, count = canonical(same, {m - 1: "k", n - 1: "s"})
+    assert count >= 1 and len(sp.Add.make_args(new.function)) == 2  # (f(k, c) + f(c, k)) / 2
+    swapped = Sum(W[c_, s] * X[k, s] ** 2, (k, 0, m - 1), (c_, 0, m - 1), (s, 0, n - 1))
+    assert canonical(swapped, {m - 1: "k", n - 1: "s"})[0] == new  # equal up to renaming: same form
+    for sizes in [(1, 1), (2, 3), (3, 2)]:
+        subs = dict(zip((m, n), sizes, strict=True))
+        assert close(_value(same, subs), _value(new, subs))
+    other = Sum(f, (k, 0, m - 1), (c_, 0, p - 1), (s, 0, n - 1))  # different ranges: no symmetrization
+    new_other, _ = canonical(other, {m - 1: "k", p - 1: "c", n - 1: "s"})
+    assert len(sp.Add.make_args(new_other.function)) == 1
+    wrong = Sum((f + f.xreplace({k: c_, c_: k})) / 2, *other.limits)  # what symmetrizing would give
+    subs = {m: 3, p: 1, n: 1}
+    assert not close(_value(other, subs), _value(wrong, subs))
+
+
+def test_flatten_splits_a_sum_of_terms_with_inner_sums():
+    expr = Sum(V[k, s] * Sum(W[k, l] * X[l, s], (l, 0, p - 1)) - V[k, s] ** 2, (k, 0, m - 1))
+    new, count = flatten(expr)
+    assert count >= 2 and all(not isinstance(t, Sum) or not t.function.has(Sum) for t in
+                              sp.Add.make_args(new))
+    for mv, pv in [(1, 1), (2, 3), (3, 2)]:
+        assert close(_value(expr, {m: mv, p: pv, s: 0}), _value(new, {m: mv, p: pv, s: 0}))
+
+
+def test_fold_with_bias_needs_the_whole_pre_activation():
+    net = IndexNet(2, "sigmoid", "mse", bias=True)
+    z2 = net.Z_nested(2, k, s)
+    expr = sp.exp(-z2) + V[k, s]  # sympy writes exp(-(S + b)) as exp(-S - b)
+    new, count = fold(expr, net.fold_layers())
+    assert count == 2 and new == sp.exp(-net.Z[2][k, s]) + V[k, s]
+    no_bias = net.Z_nested(2, k, s, bias=False)  # W A without + b is not the pre-activation
+    assert not fold(sp.exp(no_bias), net.fold_layers())[0].has(net.Z[2])
+    for sizes in [(2, 1, 3), (1, 3, 2)]:
+        inst = Instance(sizes, 2, "sigmoid", seed=5, bias=True)
+        subs = dict(zip(net.m, sizes, strict=True)) | {net.n: 2, k: 0, s: 1}
+        assert close(evaluate(expr, subs, inst), evaluate(new, subs, inst))
