@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import syntax as S
-from .evaluate import flat, index_value
+from .indexing import flat, index_value
 from .values import ShapeError, Unsupported
 
 __all__ = ["expand"]

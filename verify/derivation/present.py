@@ -11,7 +11,8 @@ from rich.text import Text
 from ..envelope import envelope
 from .check import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Report, Verdict
 
-__all__ = ["render", "summary_line", "to_json", "describe_counterexample", "render_changes", "SYMBOL"]
+__all__ = ["render", "summary_line", "verdict_line", "to_json", "describe_counterexample", "render_changes",
+           "SYMBOL"]
 
 SYMBOL = {HOLDS: "✓ holds", FAILS: "✗ fails", DEFINITION: "≔ definition", NOT_CHECKED: "– not checked"}
 STYLE = {HOLDS: "green", FAILS: "bold red", DEFINITION: "cyan", NOT_CHECKED: "yellow"}
@@ -47,7 +48,7 @@ def _detail(v: Verdict) -> Text:
             out.append("\nhint: ", style="bold")
             out.append(v.hint, style="magenta")
     elif v.status == HOLDS:
-        out.append(v.how, style="dim")
+        out.append(_short_how(v.how), style="dim")
     elif v.status == NOT_CHECKED:
         out.append(v.reason)
     if v.defines:
@@ -57,6 +58,23 @@ def _detail(v: Verdict) -> Text:
             continue
         out.append("\n· " + note, style="dim")
     return out
+
+
+def _short_how(how: str) -> str:
+    """The per-row part of 'how': what is particular to this equation (the method is in the header)."""
+    parts = [p for p in how.split(", ") if "random exact rational" not in p]
+    return ", ".join(parts)
+
+
+def verdict_line(report: Report) -> str:
+    """The final line: PASS or FAIL (or ERROR for bad input) and why."""
+    code = report.exit_code
+    if code == 2:
+        return "ERROR: an equation does not parse (exit 2)"
+    if code == 1:
+        failing = ", ".join(f"({v.label})" for v in report.numbered if v.status == FAILS)
+        return f"FAIL: {failing} fail{'s' if failing.count('(') == 1 else ''} (exit 1)"
+    return "PASS: every checked equation holds (exit 0)"
 
 
 def summary_line(report: Report) -> str:
@@ -73,12 +91,15 @@ def render(report: Report, changed: list | None = None, title: str | None = None
     head.append(f"\n{report.config.describe()}\n", style="dim")
     if report.error:
         return Group(head, Text(f"error: {report.error}", style="bold red"))
+    head.append(f"method: {report.method}\n", style="dim")
     head.append(summary_line(report), style="bold")
     pieces = [head]
     if changed:
         pieces.append(Panel(_table([v for v in report.verdicts if v.label in changed and v.numbered]),
                             title="changed since the last check", border_style="magenta"))
     pieces.append(_table(report.numbered))
+    code = report.exit_code
+    pieces.append(Text(verdict_line(report), style="bold green" if code == 0 else "bold red"))
     return Group(*pieces)
 
 
@@ -101,10 +122,13 @@ def _table(verdicts) -> Table:
 def to_json(report: Report) -> str:
     nums = report.numbered
     data = {
-        "file": report.path,
+        "path": report.path,
+        "method": report.method,
         "config": {"notation": report.config.notation, "sizes": list(report.config.sizes),
                    "batch": report.config.batch, "activation": report.config.activation,
-                   "cost": report.config.cost, "points": report.config.points},
+                   "output_activation": report.config.output_activation, "cost": report.config.cost,
+                   "bias": report.config.bias, "points": report.config.points,
+                   "symbols": {k: v for k, v in report.config.symbols}},
         "summary": {"numbered": len(nums), "holds": report.count(HOLDS), "fails": report.count(FAILS),
                     "definitions": report.count(DEFINITION), "not_checked": report.count(NOT_CHECKED),
                     "checked_fraction": round(report.checked_fraction,

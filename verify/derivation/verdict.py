@@ -58,9 +58,19 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        if self.error:
+        """2 bad input (an equation that does not parse), 1 an equation fails, else 0."""
+        if self.error or any(v.column is not None for v in self.numbered):
             return 2
         return 1 if any(v.status == FAILS for v in self.verdicts) else 0
+
+    @property
+    def method(self) -> str:
+        """How every '=' is checked, stated once for the whole report."""
+        pts = self.config.points
+        return (f"every '=' is checked at {pts} random exact rational point{'s' if pts > 1 else ''} of the "
+                "network to 50 digits, for every valid value of its free indices; derivatives of the cost "
+                "with respect to weights and biases come from the sympy ground truth "
+                "(derive.ground_truth_at)")
 
     def __repr__(self) -> str:  # one line; the displays live in verify.notebook
         from ..notebook import one_line

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from ..envelope import envelope
 from .check import Checker, Report
-from .cli import BadInput, exit_code, load
+from .loading import BadInput, exit_code, load
 from .present import render, render_changes, to_json
 
 __all__ = ["Update", "updates", "run_watch", "changed_labels"]
