@@ -142,7 +142,23 @@ def parse_front_matter(text: str) -> tuple[Config, int]:
         raise ConfigError("front matter: points must be >= 1")
     values["symbols"] = tuple(symbols)
     _check_names(values)
+    _check_table(values)
     return Config(**values), 3 + end.end()
+
+
+def _check_table(values: dict) -> None:
+    """The notation preset and the symbols: block must read (a bad table entry is bad input, exit 2)."""
+    if values["notation"] == "paper":
+        if values["symbols"]:
+            raise ConfigError("front matter: symbols: extends a table notation (standard, theta, ng, "
+                              "nielsen, cs231n, index), not paper")
+        return
+    from .presets import SpecError, load_table
+
+    try:
+        load_table(values["notation"], values["symbols"], values["input_layer"])
+    except SpecError as exc:
+        raise ConfigError(f"front matter symbols: {exc}") from None
 
 
 def _symbol_entry(line: str, k: int) -> tuple:

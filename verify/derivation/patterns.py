@@ -57,7 +57,7 @@ def compile_pattern(latex: str, spec: str) -> Pattern:
         members, _ = S.parse_chain(latex)
     except S.ParseError as exc:
         raise SpecError(f"symbol pattern {latex!r} does not parse: {exc}") from None
-    sym = members[0]
+    sym = strip(members[0])
     if (len(members) != 1 or not isinstance(sym, S.Sym)) and not _is_applied(sym):
         raise SpecError(f"symbol pattern {latex!r} is not one symbol")
     if _is_applied(sym):

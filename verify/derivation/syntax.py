@@ -66,7 +66,7 @@ _INDICATOR = re.compile(r"\\(mathbb|mathbf|mathds)\s*\{\s*[1I]\s*\}|\\mathbb\s*1
 _TRANSPOSE = re.compile(r"\\(top|intercal|mathsf\s*\{\s*T\s*\}|mathrm\s*\{\s*T\s*\})(?![A-Za-z])")
 _LONE_SUB = re.compile(r"((?:^|[=(,+\-*&\[])\s*)_(?=[0-9{])")   # _0\nabla: a layer in front, no {}
 _SLASHED = re.compile(r"\\partial(\s*[^/=\s][^/=]*?)/(\s*)\\partial")
-_OLDFONT = re.compile(r"\\(cal|bf|rm|it|mathcal)(?![A-Za-z])")
+_OLDFONT = re.compile(r"\\(cal|bf|rm|it)(?![A-Za-z])")
 _ENVS = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered)\}")
 _ON = re.compile(r"\\text\{\s*on(\s+[A-Za-z0-9]+)?\s*\}")
 _MATRIX = re.compile(r"\\(begin|end)\{[pbBvV]?matrix\}")
@@ -291,12 +291,12 @@ class _ToAST(Transformer):
 
     def accented(self, tok):
         """``\\bar{\\theta}``, ``\\bar\\theta``, ``\\tilde x``: one symbol named ``\\bar\\theta``."""
-        m = re.fullmatch(r"\\(bar|tilde|overline)\s*\{?\s*(\\?[A-Za-z]+)\s*\}?", str(tok))
+        m = re.fullmatch(r"\\(bar|tilde|overline|hat|widehat|vec)\s*\{?\s*(\\?[A-Za-z]+)\s*\}?", str(tok))
         if m.group(2).startswith("\\") and not re.fullmatch(_GREEK_NAMES, m.group(2)[1:]):
             raise ParseError(f"unknown command {m.group(2)} under \\{m.group(1)}", _pos(tok) + 1)
         if not m.group(2).startswith("\\") and len(m.group(2)) != 1:
             raise ParseError(f"\\{m.group(1)} takes one letter or Greek letter", _pos(tok) + 1)
-        accent = "bar" if m.group(1) == "overline" else m.group(1)
+        accent = {"overline": "bar", "widehat": "hat"}.get(m.group(1), m.group(1))
         return Sym(_pos(tok), f"\\{accent}{m.group(2)}")
 
     def func(self, tok):

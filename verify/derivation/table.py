@@ -31,14 +31,18 @@ class TableNotation(Quantities, Variables):
 
     # ---------------------------------------------------------- numbering and sizes
     def index_constant(self, name, ctx):
-        if name == self.table.batch:
+        if name == self.table.batch and not self._is_quantity(name):
             return ctx.model.n
-        if name == self.table.output_layer:
+        if name == self.table.output_layer and not self._is_quantity(name):
             return ctx.model.L + self.base
         found = self.resolve(S.Sym(-1, name))
         if found is not None and found[0].quantity in ("size", "batch"):
             return int(self.quantity(found, S.Sym(-1, name), ctx))
         return None
+
+    def _is_quantity(self, name) -> bool:
+        found = self.resolve(S.Sym(-1, name))
+        return found is not None and found[0].quantity not in ("size", "batch")
 
     def applied(self, left, right, ctx):
         """``\\nabla_a C``: a pattern written as one symbol applied to another, else None."""
@@ -91,15 +95,15 @@ class TableNotation(Quantities, Variables):
     # ---------------------------------------------------------- values
     def value(self, sym, ctx):
         name = sym.name
+        found = self.resolve(sym)
+        if found is not None:   # the table (and the user's symbols:) first: \mathcal{L} may be the cost
+            return self.quantity(found, sym, ctx)
         if not (sym.sub or sym.sup or sym.pre) and self.index_constant(name, ctx) is not None:
             return mpmath.mpf(self.index_constant(name, ctx))
         if name == "e" and sym.sup and not sym.sub and not sym.pre:
             return elementwise(mpmath.exp, ev(sym.sup[0], ctx))
         if name in self.table.sizes and len(sym.sub) == 1 and not sym.sup:
             return mpmath.mpf(self.size_of(sym, ctx))
-        found = self.resolve(sym)
-        if found is not None:
-            return self.quantity(found, sym, ctx)
         if self.function_kind(sym) is not None:
             raise Unsupported(f"{show(sym)} needs an argument", sym.pos)
         return self._plain(sym, ctx)
