@@ -6,9 +6,10 @@ derives everything by itself from the definitions:
 
 - ``sigmoid``  1 / (1 + e^{-z}) (eq 14); claimed phi' = phi (1 - phi) (eq 16/17)
 - ``tanh``     sympy's tanh; claimed phi' = 1 - tanh^2
-- ``relu``     Max(0, z); claimed phi' = Heaviside(z). relu is not differentiable at its kink z = 0, so every
-               statement with relu holds where no pre-activation of a relu layer is 0 (``ASSUMPTIONS``);
-               sympy's derivative of Max(0, z) is Heaviside(z), the derivative wherever z != 0.
+- ``relu``     Max(0, z) (one atom ``relu``); claimed phi' = Heaviside(z). relu is not differentiable at
+               its kink z = 0, so every statement with relu holds where no pre-activation of a relu layer
+               is 0 (``ASSUMPTIONS``); sympy's derivative of Max(0, z) is Heaviside(z), the derivative
+               wherever z != 0.
 - ``identity`` z itself; phi' = 1
 - ``phi``      an undefined function; phi'(z) is written Dphi(z), so the proof holds for every
                differentiable activation.
@@ -27,11 +28,30 @@ __all__ = ["ACTIVATIONS", "ASSUMPTIONS", "COSTS", "DPHI", "act", "dact", "delta_
 
 phi = Function("phi")
 DPHI = Function("Dphi")  # Dphi(z) is the notation for phi'(z) = d phi(xi)/d xi at xi = z
+_xi = Symbol("xi", real=True)
+
+
+class relu(Function):  # noqa: N801 - sympy function classes are lower case
+    """Max(0, z), kept as one atom: sympy's Max re-examines its arguments (is z >= 0?) every time an
+    expression containing it is rebuilt, which is slow with nested Sums. Its derivative is sympy's own
+    derivative of the definition Max(0, xi) (Heaviside(xi)), taken at the argument; numbers evaluate."""
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_number:
+            return sp.Max(0, z)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sp.diff(sp.Max(0, _xi), _xi).xreplace({_xi: self.args[0]})
+
+    def _eval_rewrite_as_Max(self, z, **kwargs):
+        return sp.Max(0, z)
 
 _ACT = {
     "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
     "tanh": sp.tanh,
-    "relu": lambda z: sp.Max(0, z),
+    "relu": relu,
     "identity": lambda z: z,
     "phi": phi,
 }
