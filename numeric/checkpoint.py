@@ -113,11 +113,13 @@ def load_npz(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     if not path.is_file():
         raise CheckpointError(f"{path}: no such model file")
     _members(path)
+    arrays, key = {}, "the archive"
     try:
         with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
+            for key in z.files:  # one by one, so an error names its key (never unpickled)
+                arrays[key] = z[key]
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise CheckpointError(f"{path}: not a readable .npz model file ({exc})") from None
+        raise CheckpointError(f"{path}: {key} is not readable ({str(exc)[:100]})") from None
     if "meta" not in arrays:
         raise CheckpointError(f"{path}: not a numeric model file (no 'meta' entry)")
     meta = _meta(path, arrays.pop("meta"))

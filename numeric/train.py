@@ -278,13 +278,14 @@ class Trainer:
     def load_model(cls, path) -> Trainer:
         """A Trainer holding a saved model (or checkpoint) for prediction; every key checked on load."""
         arrays, meta = load_npz(path)
-        config = meta.get("config", {})
-        if not isinstance(config, dict):
-            raise CheckpointError(f"{path}: meta.config must be a mapping of options, "
-                                  f"got {type(config).__name__}")
         saved = {k: meta[k] for k in ("activation", "cost") if k in meta}
-        config = {**config, **saved, "sizes": meta["sizes"], "bias": "b0" in arrays}
-        cfg = _config_of(path, {**meta, "config": config}, arrays, {})
+        if "config" not in meta:  # a bare model: its configuration is the top-level meta
+            meta = {**meta, "config": {**saved, "sizes": meta["sizes"], "bias": "b0" in arrays}}
+        cfg = _config_of(path, meta, arrays, {})
+        for key, value in saved.items():
+            if getattr(cfg, key) != value:
+                raise CheckpointError(f"{path}: meta.{key} {value!r} differs from meta.config.{key} "
+                                      f"{getattr(cfg, key)!r}")
         L = len(cfg.sizes) - 1
         W = [arrays[f"W{N}"].astype(np.float32) for N in range(L)]
         b = [arrays[f"b{N}"].astype(np.float32).reshape(-1, 1) for N in range(L)] if cfg.bias else None
