@@ -406,9 +406,8 @@ NUMERIC_OPTIONS = [
 def tiny_mnist(tmp):
     from numeric.mnist import MNIST
 
-    rng = np.random.default_rng(0)
-
-    def load(data_dir=None, verify=True):
+    def load(data_dir=None, verify=True):  # the same 600 + 100 images at every call
+        rng = np.random.default_rng(0)
         pixels, labels = (rng.integers(0, 256, (n, 784), dtype=np.uint8) for n in (600, 100)), \
             (rng.integers(0, 10, n, dtype=np.uint8) for n in (600, 100))
         (train_X, test_X), (train_y, test_y) = pixels, labels
@@ -510,6 +509,45 @@ NUMERIC_FAULTS = [
     cli("numeric", "Ctrl-C in evaluate", ["evaluate", "model.npz"], exit=130, needle="interrupted",
         setup=model_file(lambda a, m: None),
         patches=(("numeric.mnist.load", lambda tmp: _raise(KeyboardInterrupt)),)),
+]
+
+
+def _history(path: Path) -> list:
+    timing = ("seconds", "eval_seconds")
+    return [{k: v for k, v in e.items() if k not in timing} for e in json.loads(path.read_text())["epochs"]]
+
+
+def _resume_reproduces(stop_after):
+    """Train 2 epochs straight; then the same run stopped by Ctrl-C after ``stop_after`` batches and
+    resumed: the weights and the JSON history (timings aside) must be equal."""
+    def call(tmp: Path):
+        from unittest import mock
+
+        from numeric.__main__ import main
+        from numeric.checkpoint import load_npz
+
+        args = ["train", "--sizes", "784-16-10", "--epochs", "2", "--batch", "50", "--no-progress",
+                "--dropout", "0.2", "--seed", "3"]
+        with mock.patch("numeric.mnist.load", tiny_mnist(tmp)):
+            main([*args, "--save", "full.npz", "--json", "full.json"])
+            with mock.patch("numeric.train.Trainer._update", _interrupt_after(stop_after)(tmp)):
+                if main([*args, "--checkpoint", "part.npz"]) != 130:
+                    return "the interrupted run did not stop with 130"
+            main(["train", "--resume", "part.npz", "--save", "resumed.npz", "--json", "resumed.json",
+                  "--no-progress"])
+        full, resumed = load_npz(tmp / "full.npz")[0], load_npz(tmp / "resumed.npz")[0]
+        if any(not np.array_equal(full[k], resumed[k]) for k in ("W0", "W1", "b0", "b1")):
+            return "resumed weights differ from the uninterrupted run's"
+        if _history(tmp / "full.json") != _history(tmp / "resumed.json"):
+            return "resumed JSON history differs from the uninterrupted run's"
+        return None
+    return call
+
+
+NUMERIC_RESUME = [
+    Case(f"resume after Ctrl-C at batch {k} reproduces weights and history", "check", "numeric",
+         call=_resume_reproduces(k), allowed=("*.npz", "*.json"), lines=None)
+    for k in (5, 12, 17)
 ]
 
 
@@ -690,4 +728,4 @@ SIGNALS = [
 ]
 
 CASES = (DERIVE_CLI + DERIVE_API + NUMERIC_FILES + NUMERIC_DATA + NUMERIC_OPTIONS + NUMERIC_FAULTS
-         + NUMERIC_API + VERIFY_CLI + VERIFY_API + SIGNALS)
+         + NUMERIC_RESUME + NUMERIC_API + VERIFY_CLI + VERIFY_API + SIGNALS)

@@ -11,6 +11,8 @@ sends it Ctrl-C. The outcome is a list of problems, each one of:
 * ``partial file``: a file left behind that the case does not allow (half-written outputs, temp files);
 * ``work lost``: the case's own check found lost work (a model not saved anywhere, a history that differs).
 
+Kind ``check`` runs call(tmp), which returns None or the description of lost work.
+
 Used by tests/hardening/test_hardening.py (one pytest case each) and bench/hardening.py (the counts).
 """
 
@@ -120,6 +122,10 @@ def _run_inprocess(case: Case, tmp: Path, res: Result) -> None:
                 _alarm(case.limit):
             if case.kind == "cli":
                 res.code = _main(case.package)(case.argv(tmp))
+            elif case.kind == "check":
+                lost = case.call(tmp)
+                if lost:
+                    res.add("work lost", lost)
             else:
                 case.call(tmp)
     except SystemExit as exc:  # argparse's own exit: a documented path, not a traceback
@@ -195,6 +201,9 @@ def run_case(case: Case, tmp: Path) -> Result:
         _run_inprocess(case, tmp, res)
     if case.kind == "api":
         _judge_api(case, res)
+    elif case.kind == "check":
+        if res.raised is not None:
+            res.add("traceback", f"{type(res.raised).__name__}: {str(res.raised)[:200]}")
     else:
         _judge_cli(case, res)
     left = {f for f in _files(tmp) - before
