@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import time
 
 import mpmath
 
 from . import syntax as S
-from .evaluate import Ctx, Rule, ev
+from .evaluate import TIME_LIMIT, Ctx, Rule, ev
 from .families import family_entry
 from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, sum_vars, uses_truth
 from .symbols import show
@@ -55,6 +56,7 @@ class Run:
         self.defined_ok: set = set()
         self.def_problems: list = []
         self.entries = self._entry_variables()
+        self.deadline = time.monotonic() + TIME_LIMIT
         self.truth_checked: set = set()
         self.truth_notes: set = set()
         self.truth_ok = False
@@ -65,6 +67,7 @@ class Run:
         ctx.bind = dict(combo)
         ctx.free = set(self.free)
         ctx.variables = self.variables
+        ctx.deadline = self.deadline
         sample_vars = [v for v, r in self.free.items() if r == "sample"]
         if len(self.samples) == 1 and not sample_vars:
             ctx.sample_hint = next(iter(self.samples))

@@ -9,6 +9,7 @@ differentiating numerically at high precision, except d Lambda / d w, which is t
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -21,19 +22,24 @@ from .values import (
     Mat,
     OutOfRange,
     ShapeError,
+    TooExpensive,
     UndefinedValue,
     Unsupported,
     add,
     as_scalar,
     combine,
     elementwise,
+    exp,
     neg,
+    power,
     scale,
     transpose,
 )
 
-__all__ = ["Ctx", "Rule", "Definitions", "ev", "flat", "index_value", "is_free_index", "generic_value",
-           "abstract_function"]
+TIME_LIMIT = 10.0   # seconds per equation; beyond it the equation is "not checked: too expensive"
+
+__all__ = ["TIME_LIMIT", "Ctx", "Rule", "Definitions", "ev", "flat", "index_value", "is_free_index",
+           "generic_value", "abstract_function"]
 
 
 @dataclass
@@ -85,6 +91,7 @@ class Ctx:
         self.abstract: set[str] = set()
         self.memo: dict = {}
         self.variables: frozenset = frozenset()
+        self.deadline: float | None = None
 
     def child(self, bind=None, overrides=None) -> Ctx:
         c = Ctx(self.model, self.notation, self.defs, self.point)
@@ -93,6 +100,7 @@ class Ctx:
         c.overrides = self.overrides if overrides is None else overrides
         c.sample_hint, c.layer_ctx = self.sample_hint, self.layer_ctx
         c.abstract, c.memo, c.variables = self.abstract, self.memo, self.variables
+        c.deadline = self.deadline
         return c
 
 
@@ -109,6 +117,8 @@ def abstract_function(name: str, point: int):
 
 # ------------------------------------------------------------------ evaluator
 def ev(node, ctx: Ctx):
+    if ctx.deadline is not None and time.monotonic() > ctx.deadline:
+        raise TooExpensive(f"the equation needs more than {TIME_LIMIT:g} s to evaluate")
     method = _DISPATCH.get(type(node))
     if method is None:
         raise Unsupported(f"cannot evaluate {type(node).__name__}", getattr(node, "pos", -1))
@@ -154,7 +164,7 @@ def _scripted(node, ctx):
             raise Unsupported("a matrix exponent", node.pos)
         if isinstance(value, Mat):
             raise Unsupported("powers of matrices (use explicit products)", node.pos)
-        value = value ** exponent
+        value = power(value, exponent, node.pos)
     return value
 
 
@@ -256,7 +266,7 @@ def _call_func(name, arg, ctx):
     value = ev(items[0], ctx)
     if name in ("log", "ln"):
         return elementwise(lambda x: _log(x, arg.pos), value)
-    return elementwise({"exp": mpmath.exp, "tanh": mpmath.tanh}[name], value)
+    return elementwise({"exp": lambda x: exp(x, arg.pos), "tanh": mpmath.tanh}[name], value)
 
 
 def _log(x, pos=-1):

@@ -9,6 +9,9 @@ from .extract import ConfigError, read_document
 __all__ = ["BadInput", "load", "exit_code"]
 
 
+MAX_BYTES = 8_000_000
+
+
 class BadInput(Exception):
     """A one-line error for exit code 2."""
 
@@ -23,6 +26,9 @@ def load(path: Path, checker: Checker) -> Report:
         except NotebookError as exc:
             raise BadInput(str(exc)) from None
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise BadInput(f"{path}: larger than {MAX_BYTES // 1_000_000} MB (the derivation checker's "
+                           "limit)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None

@@ -27,7 +27,7 @@ from .derivatives import DerivativeMixin
 from .evaluate import abstract_function, ev, flat, generic_value, index_value, is_free_index
 from .families import FamilyMixin, evaluate_rule
 from .symbols import Decoded, derivative_of, index_or_text, is_phi, is_T, letters, show, strip, transpose_of
-from .values import Mat, OutOfRange, Undefined, Unsupported, elementwise, hadamard, matmul, scale
+from .values import Mat, OutOfRange, Undefined, Unsupported, elementwise, exp, hadamard, matmul, scale
 
 __all__ = ["PaperNotation", "make_notation", "DEFINABLE"]
 
@@ -142,7 +142,7 @@ class PaperNotation(FamilyMixin, DerivativeMixin):
         if name == "m" and len(sym.sub) == 1 and not sym.sup and not sym.pre:
             return mpmath.mpf(index_value(sym, ctx))
         if name == "e" and sym.sup and not sym.sub and not sym.pre:
-            return elementwise(mpmath.exp, ev(sym.sup[0], ctx))
+            return elementwise(lambda x: exp(x, sym.pos), ev(sym.sup[0], ctx))
         if name == "\\Lambda":
             return ctx.model.cost(ctx.overrides)
         if name == "\\nabla" and sym.pre:

@@ -389,6 +389,21 @@ def _narrow(node: Sum):
     return out
 
 
+MAX_LENGTH = 20_000   # characters of one equation
+MAX_DEPTH = 60        # levels of nested brackets and braces
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "({[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"brackets nested more than {MAX_DEPTH} levels deep", k + 1)
+        elif ch in ")}]":
+            depth -= 1
+
+
 def _upright_d(node):
     """For ``d`` alone: (); for ``d f`` (a juxtaposition starting with the letter d): f; else None."""
     if isinstance(node, Sym) and node.name == "d" and not (node.sub or node.sup or node.pre or node.primes):
@@ -409,13 +424,22 @@ def parse_chain(text: str) -> tuple[tuple[Node, ...], tuple[str, ...]]:
     Positions in the AST are 0-based offsets into ``text``; errors carry 1-based columns."""
     if not text.strip():
         raise ParseError("empty equation", 1)
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the equation is {len(text)} characters long (limit {MAX_LENGTH})", 1)
+    _check_depth(text)
     clean = preprocess(text)
     try:
         tree = _parser().parse(clean)
         members, rels = _ToAST().transform(tree)
     except ParseError:
         raise
+    except RecursionError:
+        raise ParseError(f"the equation is too deeply nested or too long to read (limit {MAX_DEPTH} levels)",
+                         1) from None
     except VisitError as exc:
+        if isinstance(exc.orig_exc, RecursionError):
+            raise ParseError(f"the equation is too deeply nested or too long to read (limit {MAX_DEPTH} "
+                             "levels)", 1) from None
         if isinstance(exc.orig_exc, ParseError):
             raise exc.orig_exc from None
         raise ParseError(str(exc.orig_exc)) from None

@@ -14,7 +14,7 @@ from .families import evaluate_rule
 from .patterns import match
 from .quantities import Quantities
 from .symbols import derivative_of, show, strip
-from .values import Mat, OutOfRange, Undefined, Unsupported, elementwise, hadamard, matmul, scale
+from .values import Mat, OutOfRange, Undefined, Unsupported, elementwise, exp, hadamard, matmul, scale
 from .variables import Variables
 
 __all__ = ["TableNotation"]
@@ -101,7 +101,7 @@ class TableNotation(Quantities, Variables):
         if not (sym.sub or sym.sup or sym.pre) and self.index_constant(name, ctx) is not None:
             return mpmath.mpf(self.index_constant(name, ctx))
         if name == "e" and sym.sup and not sym.sub and not sym.pre:
-            return elementwise(mpmath.exp, ev(sym.sup[0], ctx))
+            return elementwise(lambda x: exp(x, sym.pos), ev(sym.sup[0], ctx))
         if name in self.table.sizes and len(sym.sub) == 1 and not sym.sup:
             return mpmath.mpf(self.size_of(sym, ctx))
         if self.function_kind(sym) is not None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import mpmath
 
 __all__ = ["Mat", "EvalError", "ShapeError", "Unsupported", "Undefined", "UndefinedValue", "OutOfRange",
-           "require_finite", "combine", "broadcast", "shape", "shape_text", "close",
+           "require_finite", "combine", "broadcast", "TooExpensive", "power", "exp", "shape", "shape_text",
+           "close",
            "matmul", "hadamard", "scale", "add", "neg", "transpose", "elementwise", "as_scalar", "fmt"]
 
 
@@ -39,6 +40,36 @@ class UndefinedValue(Unsupported):
 
     def __init__(self, what: str, pos: int = -1):
         super().__init__(f"undefined value: {what}", pos)
+
+
+class TooExpensive(Unsupported):
+    """A computation beyond the checker's bounds (magnitude, time): the equation is not checked."""
+
+    def __init__(self, what: str, pos: int = -1):
+        super().__init__(f"too expensive: {what}", pos)
+
+
+MAX_LOG2 = 100_000   # results beyond 2^100000 (about 10^30000) are refused, not computed
+
+
+def power(base, exponent, pos=-1):
+    """base ** exponent for scalars, refused before it is computed when the result's magnitude explodes."""
+    if not (_finite_real(base) and _finite_real(exponent)):
+        raise UndefinedValue("a power of an undefined value", pos)
+    if base == 0 and exponent < 0:
+        raise UndefinedValue("division by zero (0 to a negative power)", pos)
+    if base < 0 and exponent != int(exponent):
+        raise UndefinedValue("a negative number to a fractional power (complex)", pos)
+    if base != 0 and abs(exponent) * abs(mpmath.log(abs(base), 2)) > MAX_LOG2:
+        raise TooExpensive("a power with a result beyond 10^30000", pos)
+    return base ** exponent
+
+
+def exp(x, pos=-1):
+    """e^x, refused when |x| is beyond the magnitude bound."""
+    if _finite_real(x) and abs(x) > MAX_LOG2 * 0.69:
+        raise TooExpensive("e to a power beyond 10^30000", pos)
+    return mpmath.exp(x)
 
 
 class OutOfRange(EvalError):
