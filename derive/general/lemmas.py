@@ -18,7 +18,7 @@ from sympy import hadamard_product as hadamard
 
 from derive.general.model import IndexNet, act, dact, index, lam, normal_dphi, width
 from derive.general.rules import sift
-from derive.general.steps import GeneralProof, Step, apply_rule, compare, expand, flat, indexed, run
+from derive.general.steps import GeneralProof, Step, apply_rule, compare, expand, flat, indexed, run, show
 
 __all__ = ["prove_base", "prove_bias_gradient", "prove_gradient", "prove_step"]
 
@@ -57,9 +57,9 @@ def prove_base(activation="sigmoid", cost_name="logloss", output=None, delta_L=N
         dL = net.delta_out_matrix() if delta_L is None else delta_L
         r = net.entries(dL[k, s], lambda M, a_, b: ZL(a_, b, x))
         r = Sum(r * Derivative(ZL(k, s, x), x), (k, 0, mL - 1), (s, 0, n - 1)) / n
-        proof.steps.append(Step(f"claimed form with delta_L = {dL} (eqs 84-88; A_L - Y by eq 27 for sigmoid "
-                                "with log-loss; A_L * (1 1^T Y) - Y for softmax_ce), indexed by sympy", r,
-                                "definition"))
+        proof.steps.append(Step(f"claimed form with delta_L = {show(dL)} (eqs 84-88; A_L - Y by eq 27 for "
+                                "sigmoid with log-loss; A_L * (1 1^T Y) - Y for softmax_ce), indexed by "
+                                "sympy", r, "definition"))
         r = flat(proof, expand(proof, r, "right side") if net.softmax else r)
         compare(proof, t, r, {mL - 1: "k", n - 1: "s"})
 
@@ -96,7 +96,8 @@ def prove_step(activation="sigmoid", transpose=True, bias=False):
         Wm, Dm = MatrixSymbol("W_M", mP, mM), MatrixSymbol("delta_M1", mP, n)
         dM = hadamard((Wm.T if transpose else Wm) * Dm, MatrixSymbol("D_M", mM, n))
         r = dM[lv, s]
-        proof.steps.append(Step(f"entry [l, s] of delta_M = {dM} (eq 92), indexed by sympy", r, "sympy"))
+        proof.steps.append(Step(f"entry [l, s] of delta_M = {show(dM)} (eq 92), indexed by sympy", r,
+                                "sympy"))
         r = indexed(r, {"W_M": lambda a, b: W[a, b], "delta_M1": lambda a, b: Dl[a, b],
                         "D_M": lambda a, b: dact(activation, ZM(a, b, x))})
         r = Sum(r * Derivative(ZM(lv, s, x), x), (lv, 0, mM - 1), (s, 0, n - 1)) / n
@@ -137,7 +138,7 @@ def prove_gradient(scale=True, bias=False):
         Dm, Am = MatrixSymbol("delta_N1", mP, n), MatrixSymbol("A_N", mN, n)
         g = Dm * Am.T / n if scale else Dm * Am.T
         r = g[j, i]
-        proof.steps.append(Step(f"entry [j, i] of {g} (eq 93), indexed by sympy", r, "sympy"))
+        proof.steps.append(Step(f"entry [j, i] of {show(g)} (eq 93), indexed by sympy", r, "sympy"))
         r = indexed(r, {"A_N": lambda a, b: A[a, b], "delta_N1": lambda a, b: Dl[a, b]})
         compare(proof, t, flat(proof, r), {n - 1: "s"})
 
@@ -169,7 +170,7 @@ def prove_bias_gradient(scale=True):
         Dm = MatrixSymbol("delta_N1", mP, n)
         g = Dm * OneMatrix(n, 1) / n if scale else Dm * OneMatrix(n, 1)
         r = g[j, 0]
-        proof.steps.append(Step(f"entry [j, 0] of {g} (1_n: the column of n ones), indexed by sympy", r,
+        proof.steps.append(Step(f"entry [j, 0] of {show(g)} (1_n: the column of n ones), indexed by sympy", r,
                                 "sympy"))
         r = indexed(r, {"delta_N1": lambda a, b: Dl[a, b]})
         compare(proof, t, flat(proof, r), {n - 1: "s"})

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from derive.general.rules import RULES
+from derive.general.steps import show
 
 __all__ = ["proof_to_dict", "render", "theorem"]
 
@@ -38,7 +39,7 @@ def theorem(cost="logloss", bias=False, output=None):
 
 
 def _expr_text(expr, full, limit=400):
-    text = str(expr)
+    text = show(expr)
     if full or len(text) <= limit:
         return text
     return text[:limit] + f" ... [{len(text) - limit} more characters; --full shows all]"
@@ -51,11 +52,11 @@ def proof_to_dict(proof):
         "statement": proof.statement,
         "proven": proof.proven,
         "reason": proof.reason,
-        "residual": None if proof.residual is None else str(proof.residual),
+        "residual": None if proof.residual is None else show(proof.residual),
         "assumptions": list(proof.assumptions),
         "seconds": round(proof.seconds, 4),
         "steps": [{"text": st.text, "how": st.how, "rule": st.rule, "applications": st.applications,
-                   "expr": str(st.expr)} for st in proof.steps],
+                   "expr": show(st.expr)} for st in proof.steps],
     }
 
 

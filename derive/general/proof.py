@@ -22,7 +22,7 @@ import sympy as sp
 from derive.general.lemmas import prove_base, prove_bias_gradient, prove_gradient, prove_step
 from derive.general.model import IndexNet, cost, generic_indices, normal_dphi
 from derive.general.rules import fold, sift
-from derive.general.steps import GeneralProof, Step, apply_rule, compare, expand, flat, run
+from derive.general.steps import GeneralProof, Step, apply_rule, compare, expand, flat, run, show
 
 __all__ = ["prove_all", "prove_base", "prove_bias_gradient", "prove_direct", "prove_gradient", "prove_step"]
 
@@ -81,7 +81,7 @@ def prove_direct(N, L=3, activation="sigmoid", cost_name="logloss", closed=None,
         rhs_m = closed
         if rhs_m is None:
             rhs_m = net.grad_matrix(N) if wrt == "W" else net.grad_bias_matrix(N)
-        proof.steps.append(Step(f"claimed closed form (eqs 88, 92, 93): {rhs_m}", rhs_m, "definition"))
+        proof.steps.append(Step(f"claimed closed form (eqs 88, 92, 93): {show(rhs_m)}", rhs_m, "definition"))
         r = rhs_m[entry]
         proof.steps.append(Step(f"entry {list(entry)} of the matrix expression, indexed by sympy", r,
                                 "sympy"))

@@ -18,12 +18,26 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy import Mul, Sum
 from sympy.matrices.expressions.matexpr import MatrixElement
+from sympy.printing.str import StrPrinter
 
 from derive.general.rules import canonical, flatten
 
-__all__ = ["FLAT", "GeneralProof", "Step", "apply_rule", "compare", "expand", "flat", "indexed", "run"]
+__all__ = ["FLAT", "GeneralProof", "Step", "apply_rule", "compare", "expand", "flat", "indexed", "run",
+           "show"]
 
 FLAT = "pull factors into the sums, merge nested sums, split sums of terms"
+
+
+class _Printer(StrPrinter):
+    """sympy's str, but a matrix of ones prints as ones(rows, cols) (sympy prints it as "1")."""
+
+    def _print_OneMatrix(self, expr):
+        return f"ones({self._print(expr.rows)}, {self._print(expr.cols)})"
+
+
+def show(expr):
+    """Text of an expression as the proof prints it."""
+    return _Printer().doprint(expr)
 
 
 @dataclass
