@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .bugmodels import MODELS, model_gradients
+from .errors import InvalidArgument, check_network_args
 from .oracles import complex_step, full_gradient
 from .tolerances import Tolerance, tolerance_for
 
@@ -186,8 +187,10 @@ def diagnose(got, weights, X, Y, *, activation="sigmoid", cost="logloss", output
     expected: truth values {(N, r, c): float}; used when it covers every entry, otherwise the full
     gradient is taken from the complex-step oracle (agrees with the truth to ~1e-16).
     """
-    weights = [np.asarray(W, float) for W in weights]
-    X, Y = np.asarray(X, float), np.asarray(Y, float)
+    weights, X, Y, biases, _, _ = check_network_args(weights, X, Y, biases, None,
+                                                     (activation, cost, output_activation, None))
+    if isinstance(got, (str, bytes)) or not hasattr(got, "__iter__"):
+        raise InvalidArgument(f"got must be a list of gradient arrays, got {type(got).__name__}")
     got = [np.asarray(g) for g in got]
     tol = tolerance or tolerance_for(np.result_type(*got) if got else float)
     options = {"activation": activation, "cost": cost, "output_activation": output_activation,

@@ -14,7 +14,8 @@ import re
 import numpy as np
 
 __all__ = ["InvalidArgument", "LIMITS", "parse_sizes", "check_sizes", "check_count", "check_seed",
-           "check_budget", "check_compare_args", "check_names", "estimate"]
+           "check_budget", "check_compare_args", "check_names", "estimate", "check_network_args",
+           "check_step"]
 
 LIMITS = {
     "layers": 32,            # layer sizes m_0..m_L
@@ -177,11 +178,9 @@ def check_entries(entries, shapes, biases) -> list[tuple]:
     return keys
 
 
-def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, oracles, tolerance):
-    """Checked (weights, X, Y, biases, entries) for ``verify.compare``; InvalidArgument on anything bad."""
-    from .oracles import ORACLES
-    from .tolerances import Tolerance
-
+def check_network_args(weights, X, Y, biases=None, entries=None, names=("sigmoid", "logloss", None, None)):
+    """Checked (weights, X, Y, biases, entries, sizes) of one network: real finite arrays of the paper's
+    chained shapes, existing entries, known names; InvalidArgument (one line) on anything else."""
     check_names(*names)
     if not isinstance(weights, (list, tuple)) or not weights:
         raise InvalidArgument("weights must be a list of at least one matrix W_0 .. W_{L-1}")
@@ -193,8 +192,7 @@ def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, orac
             raise InvalidArgument(f"weights[{N}] has shape {W.shape}; expected ({W.shape[0]}, {rows}) to "
                                   f"multiply A_{N} of {rows} rows")
         rows = W.shape[0]
-    sizes = (X.shape[0], *(W.shape[0] for W in weights))
-    check_sizes(sizes)
+    sizes = check_sizes((X.shape[0], *(W.shape[0] for W in weights)))
     Y = _real_array(Y, "Y")
     if Y.shape != (rows, X.shape[1]):
         raise InvalidArgument(f"Y has shape {Y.shape}, expected (m_L, n) = ({rows}, {X.shape[1]})")
@@ -202,6 +200,23 @@ def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, orac
     biases = _biases(biases, shapes)
     if entries is not None:
         entries = check_entries(entries, shapes, biases)
+    return weights, X, Y, biases, entries, sizes
+
+
+def check_step(h, name: str = "h") -> None:
+    """A finite difference step: a finite number > 0 (None: the default)."""
+    if h is None:
+        return
+    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not np.isfinite(h) or h <= 0:
+        raise InvalidArgument(f"{name} must be a finite number > 0, got {_shown(h)}")
+
+
+def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, oracles, tolerance):
+    """Checked (weights, X, Y, biases, entries) for ``verify.compare``; InvalidArgument on anything bad."""
+    from .oracles import ORACLES
+    from .tolerances import Tolerance
+
+    weights, X, Y, biases, entries, sizes = check_network_args(weights, X, Y, biases, entries, names)
     if sample is not None:
         check_count(sample, "sample", LIMITS["sample"])
     check_seed(seed)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .errors import check_network_args, check_step
 from .functions import ACTIVATIONS, output_function, sample_costs
 
 __all__ = ["ORACLES", "central_difference", "complex_step", "full_gradient"]
@@ -80,6 +81,9 @@ def _entries(weights, entries: Iterable[Key] | None, biases=None) -> list[Key]:
 def complex_step(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss",
                  output_activation=None, biases=None, h: float = 1e-30) -> dict[Key, float]:
     """dLambda/dW_N[r, c] = Im(Lambda(W_N[r, c] + ih)) / h for each key (all entries when None)."""
+    check_step(h)
+    weights, X, Y, biases, entries, _ = check_network_args(weights, X, Y, biases, entries,
+                                                           (activation, cost, output_activation, None))
     ev = _Evaluator(weights, X, Y, activation, cost, output_activation, biases, complex)
     return {key: float(np.imag(ev.cost_with(key, ev.value(key) + 1j * h)) / h)
             for key in _entries(weights, entries, biases)}
@@ -88,6 +92,9 @@ def complex_step(weights, X, Y, entries=None, *, activation="sigmoid", cost="log
 def central_difference(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss",
                        output_activation=None, biases=None, h: float | None = None) -> dict[Key, float]:
     """(Lambda(w + h) - Lambda(w - h)) / 2h with gradcheck's step eps^(1/3) * max(1, |w|) by default."""
+    check_step(h)
+    weights, X, Y, biases, entries, _ = check_network_args(weights, X, Y, biases, entries,
+                                                           (activation, cost, output_activation, None))
     ev = _Evaluator(weights, X, Y, activation, cost, output_activation, biases, float)
     step0 = np.finfo(float).eps ** (1 / 3)
     out = {}

@@ -661,6 +661,17 @@ def _compare(**kw):
     return verify.compare(args.pop("got"), args.pop("weights"), args.pop("X"), args.pop("Y"), **args)
 
 
+def _oracle(name, **kw):
+    import verify
+    rng = np.random.default_rng(0)
+    args = {"weights": [rng.normal(size=(2, 3)), rng.normal(size=(1, 2))], "X": rng.normal(size=(3, 2)),
+            "Y": rng.uniform(0.1, 0.9, size=(1, 2))}
+    if name == "diagnose":
+        args = {"got": [np.zeros((2, 3)), np.zeros((1, 2))], **args}
+    args.update(kw)
+    return getattr(verify, name)(**args)
+
+
 def _correct(weights, X, Y):
     import numeric
     return numeric.gradients(weights, X, Y)
@@ -696,6 +707,17 @@ VERIFY_API = [
     api("verify", "compare oracle unknown", lambda t: _compare(oracles=("magic",)), "oracles"),
     api("verify", "compare biases count", lambda t: _compare(biases=[np.ones((2, 1))]), "biases"),
     api("verify", "compare tolerance", lambda t: _compare(tolerance=1e-3), "tolerance"),
+    api("verify", "complex_step complex X", lambda t: _oracle("complex_step", X=np.ones((3, 2)) * 1j),
+        "real"),
+    api("verify", "complex_step step nan", lambda t: _oracle("complex_step", h=NAN), "h"),
+    api("verify", "complex_step entry missing", lambda t: _oracle("complex_step", entries=[(0, 9, 9)]),
+        "does not exist"),
+    api("verify", "central_difference step -1", lambda t: _oracle("central_difference", h=-1.0), "h"),
+    api("verify", "central_difference cost unknown", lambda t: _oracle("central_difference", cost="hinge"),
+        "cost"),
+    api("verify", "diagnose NaN weights",
+        lambda t: _oracle("diagnose", weights=[np.full((2, 3), NAN), np.ones((1, 2))]), "NaN"),
+    api("verify", "diagnose got a number", lambda t: _oracle("diagnose", got=3), "got"),
     api("verify", "check fn a number", lambda t: _check(fn=42), "callable"),
     api("verify", "check batch 0", lambda t: _check(batch=0), "batch"),
     api("verify", "check sample 0", lambda t: _check(sample=0), "sample"),
