@@ -13,7 +13,7 @@ sends it Ctrl-C. The outcome is a list of problems, each one of:
 
 Kind ``check`` runs call(tmp), which returns None or the description of lost work.
 
-Used by tests/hardening/test_hardening.py (one pytest case each) and bench/hardening.py (the counts).
+Used by tests/hardening/test_reliability.py (one pytest case each) and bench/hardening.py (the counts).
 """
 
 from __future__ import annotations
