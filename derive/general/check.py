@@ -114,7 +114,8 @@ def evaluate(expr, subs, inst, functions=None, x_value=None):
         if f.func not in funcs:
             c = _rational(str(f.func), seed=inst.seed)
             funcs[f.func] = Lambda((a, b, x), (a + 2) * x**2 + (b + c) * x + a * b + c)
-    e = e.replace(lambda u: isinstance(u, AppliedUndef) and u.func in funcs, lambda u: funcs[u.func](*u.args))
+    e = e.replace(lambda u: isinstance(u, (AppliedUndef, phi)) and u.func in funcs,
+                  lambda u: funcs[u.func](*u.args))
     e = e.doit().xreplace({x: sp.Rational(1, 3) if x_value is None else x_value})
     return sp.N(e, DIGITS)
 

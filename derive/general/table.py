@@ -26,9 +26,23 @@ from sympy import Derivative, Function, Subs, Symbol
 __all__ = ["ACTIVATIONS", "ASSUMPTIONS", "COSTS", "DPHI", "act", "dact", "delta_out", "index", "lam",
            "normal_dphi", "phi", "width"]
 
-phi = Function("phi")
 DPHI = Function("Dphi")  # Dphi(z) is the notation for phi'(z) = d phi(xi)/d xi at xi = z
 _xi = Symbol("xi", real=True)
+
+
+class phi(Function):  # noqa: N801 - sympy function classes are lower case
+    """The abstract activation: undefined, its derivative at z is the undefined Dphi(z).
+
+    sympy's own undefined function would write phi'(p) as Subs(Derivative(phi(xi), xi), xi, p), building
+    and rewriting that Subs around every nested Sum p (seconds for the softmax networks); naming the
+    derivative Dphi from the start is the same notation ``normal_dphi`` gives afterwards.
+    """
+
+    def fdiff(self, argindex=1):
+        return DPHI(self.args[0])
+
+    def _eval_evalf(self, prec):
+        return None  # no value: sympy would otherwise call mpmath.phi (the golden ratio)
 
 
 class relu(Function):  # noqa: N801 - sympy function classes are lower case
