@@ -46,7 +46,12 @@ def _span(text: str, label: str) -> tuple[int, int]:
     """(start, end) of the equation text of the display numbered ``label`` (without its tag)."""
     name = re.escape(label)
     found = re.search(rf"\\tag\{{{name}\}}|(\\q?quad)?\s*\(\s*{name}\s*\)\s*\$\$", text)
-    return text.rfind("$$", 0, found.start()) + 2, found.start()
+    end = found.start()
+    start = max(text.rfind("$$", 0, end) + 2, text.rfind("\\[", 0, end) + 2)
+    begin = text.rfind("\\begin{align}", 0, end)
+    if begin >= start:  # a row of an align environment: it starts after the previous row
+        start = max(begin + len("\\begin{align}"), text.rfind("\\\\", 0, end) + 2)
+    return start, end
 
 
 def _last_relation(eq: str) -> int:
