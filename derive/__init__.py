@@ -22,25 +22,57 @@ EBP         out_delta = d lambda / d a (eq 20/21), D_phi_N = phi'(Z_N) (eq 96),
 Public API
 ----------
 ``build_network`` -> ``Network``; ``ground_truth`` (sympy.diff only); ``ground_truth_at`` (numbers, any
-size); ``closed_form`` (eqs 86-93); ``prove`` -> ``Proof`` (exact, entry by entry); registries
-``ACTIVATIONS`` and ``COSTS``.
+size); ``layer_truth`` (every entry at once, certified; ``configure_cache`` for its on-disk cache of
+sympy's stage derivatives); ``closed_form`` (eqs 86-93); ``prove`` -> ``Proof`` (exact, entry by
+entry); registries ``ACTIVATIONS`` and ``COSTS``.
 
 Indices: the Python API is 0-based (numpy/sympy ``W[N][r, c]``, ``ground_truth_at(entries=[(N, r, c)])``,
 ``Proof`` failures ``e.r, e.c``; ``derive.general`` states ``W_N[j, i]`` 0-based too); everything printed
 for a user (tables, ``--entry N,i,j``, messages) uses the paper's 1-based (N, i, j) = {}_N w_i^j, with
 W_N[r, c] = {}_N w_{c+1}^{r+1}.
 """
-from .closed_form import backprop_deltas, closed_form, closed_form_bias, output_delta
-from .cost_model import estimate_seconds
-from .errors import LIMITS, InvalidArgument
-from .evaluate import ground_truth_at
-from .functions import ACTIVATIONS, COSTS, Activation, Cost
-from .ground_truth import ground_truth, ground_truth_bias
-from .network import Network, build_network
-from .prove import Proof, prove
+from __future__ import annotations
+
+import importlib
+import types
+
+# Lazy exports (PEP 562): ``import derive`` costs nothing; each name imports its module on first use, so
+# a command imports only what it uses (the per-layer truth with a warm cache never imports sympy).
+_EXPORTS = {
+    "backprop_deltas": "closed_form", "closed_form": "closed_form", "closed_form_bias": "closed_form",
+    "output_delta": "closed_form", "estimate_seconds": "cost_model", "LIMITS": "errors",
+    "InvalidArgument": "errors", "ground_truth_at": "evaluate", "ACTIVATIONS": "functions",
+    "COSTS": "functions", "Activation": "functions", "Cost": "functions", "ground_truth": "ground_truth",
+    "ground_truth_bias": "ground_truth", "Network": "network", "build_network": "network",
+    "Proof": "prove", "prove": "prove", "layer_truth": "bulk_truth", "LayerTruth": "bulk_truth",
+    "configure_cache": "cache",
+}
 
 __all__ = [
     "ACTIVATIONS", "COSTS", "Activation", "Cost", "Network", "Proof", "build_network", "ground_truth",
     "ground_truth_bias", "ground_truth_at", "closed_form", "closed_form_bias", "backprop_deltas",
-    "output_delta", "prove", "estimate_seconds", "InvalidArgument", "LIMITS",
+    "output_delta", "prove", "estimate_seconds", "InvalidArgument", "LIMITS", "layer_truth", "LayerTruth",
+    "configure_cache",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'derive' has no attribute {name!r}")
+    module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+    value = getattr(module, "configure" if name == "configure_cache" else name)
+    globals()[name] = value
+    _rebind()
+    return value
+
+
+def _rebind() -> None:
+    """``closed_form``, ``ground_truth`` and ``prove`` are functions named like their modules: importing the
+    module sets the package attribute to the module, so it is set back to the function."""
+    for name in ("closed_form", "ground_truth", "prove"):
+        if isinstance(globals().get(name), types.ModuleType):
+            globals()[name] = getattr(globals()[name], name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

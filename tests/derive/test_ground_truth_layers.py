@@ -107,13 +107,14 @@ def test_stage_derivatives_keep_sympy_functions_and_derivatives():
     ((2, 2, 3), 2, "sigmoid", "softmax_ce", True, None),
     ((3, 2, 2), 1, "tanh", "logloss", False, "sigmoid"),
 ])
-def test_values_equal_exact_evaluation_of_the_full_ground_truth(sizes, n, act, cost, bias, out):
+@pytest.mark.parametrize("method", ["layers", "bulk"])
+def test_values_equal_exact_evaluation_of_the_full_ground_truth(sizes, n, act, cost, bias, out, method):
     Ws, X, Y, bs = _numbers(sizes, n, seed=7, bias=bias, softmax=cost == "softmax_ce")
     net = build_network(sizes, n, activation=act, cost=cost, bias=bias, output_activation=out)
     keys = [(N, r, c) for N, r, c, _ in net.weights()]
     keys += [("b", N, r) for N in range(net.L) for r in range(sizes[N + 1])] if bias else []
     values = ground_truth_at(sizes, Ws, X, Y, entries=keys, activation=act, cost=cost, biases=bs, dps=40,
-                             output_activation=out)
+                             output_activation=out, method=method)
     subs = _substitution(net, Ws, X, Y, bs)
     truth, truth_b = ground_truth(net), ground_truth_bias(net)
     with mpmath.workdps(45):
@@ -136,7 +137,7 @@ def test_layers_route_equals_the_tail_route(sizes, n, kwargs):
     Ws, X, Y, bs = _numbers(sizes, n, seed=11, bias=bias, softmax=kwargs.get("cost") == "softmax_ce")
     keys = [(N, r, c) for N in range(len(Ws)) for r in range(sizes[N + 1]) for c in range(sizes[N])]
     keys += [("b", N, r) for N in range(len(Ws)) for r in range(sizes[N + 1])] if bias else []
-    new = ground_truth_at(sizes, Ws, X, Y, entries=keys, biases=bs, **kwargs)
+    new = ground_truth_at(sizes, Ws, X, Y, entries=keys, biases=bs, method="layers", **kwargs)
     old = ground_truth_at(sizes, Ws, X, Y, entries=keys, biases=bs, method="tail", **kwargs)
     for key in keys:
         assert abs(new[key] - old[key]) <= abs(old[key]) * mpmath.mpf(10) ** -28, key
@@ -147,7 +148,7 @@ def test_layers_route_equals_the_tail_route(sizes, n, kwargs):
        seed=st.integers(0, 2**16))
 def test_layers_route_equals_the_tail_route_on_random_sizes(sizes, n, seed):
     Ws, X, Y, _ = _numbers(sizes, n, seed)
-    new = ground_truth_at(sizes, Ws, X, Y)
+    new = ground_truth_at(sizes, Ws, X, Y, method="layers")
     old = ground_truth_at(sizes, Ws, X, Y, method="tail")
     assert new.keys() == old.keys()
     for key, v in old.items():
@@ -161,12 +162,13 @@ def _complex_step_cost(Ws, X, Y):
     return -np.mean(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=0))
 
 
-def test_six_layers_of_32_units_agree_with_complex_step():
+@pytest.mark.parametrize("method", ["layers", "bulk"])
+def test_six_layers_of_32_units_agree_with_complex_step(method):
     sizes, n = (32,) * 7, 2
     Ws, X, Y, _ = _numbers(sizes, n, seed=3)
     rng = np.random.default_rng(5)
     keys = [(N, int(rng.integers(32)), int(rng.integers(32))) for N in range(6) for _ in range(2)]
-    values = ground_truth_at(sizes, Ws, X, Y, entries=keys, dps=25)
+    values = ground_truth_at(sizes, Ws, X, Y, entries=keys, dps=25, method=method)
     h = 1e-30
     for N, r, c in keys:
         bumped = [W.astype(complex) for W in Ws]
@@ -177,5 +179,5 @@ def test_six_layers_of_32_units_agree_with_complex_step():
 
 def test_unknown_method_is_refused():
     Ws, X, Y, _ = _numbers((2, 2), 1, seed=1)
-    with pytest.raises(ValueError, match="unknown method 'fast'; choose one of layers, tail"):
+    with pytest.raises(ValueError, match="unknown method 'fast'; choose one of bulk, layers, tail"):
         ground_truth_at((2, 2), Ws, X, Y, method="fast")
