@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import d_activation, forward, output_function, sample_costs
+from .functions import BASE_COST, SOFTMAX, d_activation, forward, output_function, sample_costs
 
 __all__ = ["MODELS", "BugModel", "model_gradients"]
 
@@ -42,12 +42,13 @@ class BugModel:
     any_scale: bool = False  # the bug comes with its own constant (means instead of sums): fit any factor
 
     def applies(self, activation: str, cost: str) -> bool:
-        return cost in self.costs and activation in self.activations
+        return (cost in self.costs or BASE_COST.get(cost) in self.costs) and activation in self.activations
 
     def describe(self, activation: str, cost: str) -> str:
         """The title worded for this network's activation and cost (``{cost}``, ``{d_from_a}`` filled in)."""
         d_from_a = _D_FROM_A_WORDS.get(activation, "phi'(a)")
         d_from_z = d_from_a.split(",")[0].replace("a", "z")
+        cost = BASE_COST.get(cost, cost)
         words = {"{cost}": _COST_WORDS.get(cost, cost), "{d_from_a}": d_from_a, "{d_from_z}": d_from_z}
         title = self.title
         for key, word in words.items():  # not str.format: titles hold LaTeX-ish braces like delta_{N+1}
@@ -104,7 +105,7 @@ def _output_delta(kind, Z_L, A_L, Y, activation, cost, output_activation):
         lam = _paper18(Ac, Y) if kind == "paper18" else sample_costs(Ac, Y, Zc, cost)
         delta[j] = np.imag(lam) / _H
     if kind == "phi_at_output":
-        D_L = A_L * (1 - A_L) if cost == "softmax_ce" else d_activation(output_activation or activation, Z_L)
+        D_L = A_L * (1 - A_L) if cost in SOFTMAX else d_activation(output_activation or activation, Z_L)
         delta = delta * D_L
     return delta
 
@@ -117,7 +118,7 @@ def model_gradients(model: BugModel | None, weights, X, Y, *, activation="sigmoi
     L, n = len(weights), X.shape[1]
     D = [None] + [d_activation(activation, Z[N]) for N in range(1, L)]
     out_name = output_activation or activation
-    D.append(A[L] * (1 - A[L]) if cost == "softmax_ce" else d_activation(out_name, Z[L]))
+    D.append(A[L] * (1 - A[L]) if cost in SOFTMAX else d_activation(out_name, Z[L]))
     delta = _output_delta(model.output, Z[L], A[L], Y, activation, cost, output_activation)
     grads = [None] * L
     for N in reversed(range(L)):

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["REFERENCE_SIZES", "Case", "adversarial_sizes", "impl_cases", "main_cases", "parse_sizes"]
+__all__ = ["COINCIDENT", "REFERENCE_SIZES", "Case", "adversarial_sizes", "impl_cases", "main_cases",
+           "parse_depths", "parse_sizes"]
 
 # The paper's example MLP: L0 input, L1 and L2 hidden, L3 output (sect. 1.3; L1 has 2, L2 3, L3 2 nodes).
 REFERENCE_SIZES = (3, 2, 3, 2)
@@ -115,13 +116,52 @@ def adversarial_sizes(rng: np.random.Generator, depth: int, low: int = 2, high: 
             return sizes
 
 
-def impl_cases(seed: int = 0, sizes=None, batch: int | None = None, **network) -> list[Case]:
-    """Cases for a user's implementation: the reference and the adversarial sizes, or the user's own."""
+# Shape-coincident networks, where bugs that only show when shapes coincide hide from the adversarial ones
+# (a transpose of a square W_N, a neighbour's gradient of equal shape, broadcasting over one output node or
+# one sample): (label, sizes, n). At least one per depth 1..5.
+COINCIDENT = [
+    ("square W_0", (3, 3), 2),
+    ("one output, n=1", (3, 3, 1), 1),
+    ("all square", (3, 3, 3, 3), 3),
+    ("W_N^T like neighbours", (2, 4, 2, 4, 2), 2),
+    ("equal consecutive shapes", (3, 2, 2, 2, 3, 2), 2),
+]
+
+
+def parse_depths(text: str) -> tuple[int, ...]:
+    """"2" or "2,3" or "1-4" -> sorted depths (numbers of weight matrices); ValueError with a reason."""
+    found: set[int] = set()
+    try:
+        for part in text.split(","):
+            low, _, high = part.strip().partition("-")
+            found.update(range(int(low), int(high or low) + 1))
+    except ValueError:
+        raise ValueError(f"--depths must look like 2 or 2,3 or 1-4, got {text!r}") from None
+    if not found or min(found) < 1 or max(found) > 8:
+        raise ValueError(f"--depths must lie between 1 and 8, got {text!r}")
+    return tuple(sorted(found))
+
+
+def impl_cases(seed: int = 0, sizes=None, batch: int | None = None, depths=None, coincident: bool = True,
+               **network) -> list[Case]:
+    """Cases for a user's implementation: the reference, the adversarial sizes (non-square, revealing) and
+    the shape-coincident ones, at the declared ``depths`` only (default: all); or the user's own sizes."""
     if sizes is not None:
+        if depths and len(sizes) - 1 not in depths:
+            raise ValueError(f"--sizes {','.join(map(str, sizes))} has depth {len(sizes) - 1}, outside "
+                             f"--depths {','.join(map(str, depths))}")
         return [Case(f"{'-'.join(map(str, sizes))}", tuple(sizes), batch or 3, seed, **network)]
     rng = np.random.default_rng(seed)
     cases = [Case("reference", REFERENCE_SIZES, batch or REFERENCE_N, seed, **network)]
     for k, (depth, n) in enumerate(ADVERSARIAL, start=1):
         sizes = adversarial_sizes(rng, depth, tail_budget=max(24, 400 // n))
         cases.append(Case(f"adversarial {k}", sizes, batch or n, seed + k, **network))
-    return cases
+    wanted = set(depths or range(1, 6))
+    for depth in sorted(wanted - {c.L for c in cases if c.n > 1}):  # depths without a revealing case
+        n = 2 + depth % 3
+        sizes = adversarial_sizes(rng, depth, tail_budget=max(24, 400 // n)) if depth > 1 else (3, 2)
+        cases.append(Case(f"adversarial depth {depth}", sizes, batch or n, seed + 10 + depth, **network))
+    if coincident:
+        for k, (label, sizes, n) in enumerate(COINCIDENT, start=1):
+            cases.append(Case(f"coincident: {label}", sizes, batch or n, seed + 20 + k, **network))
+    return [c for c in cases if c.L in wanted]

@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass, field
 
 from .cases import Case, impl_cases
-from .compare import Report, compare
-from .diagnose import Diagnosis, combine
+from .compare import Report
+from .diagnose import Diagnosis
 from .errors import check_impl_args
 
 AUTO_LIMIT, AUTO_SAMPLE = 2000, 300
@@ -28,6 +28,12 @@ class CheckResult:
     diagnosis: Diagnosis | None = None
     proof: object = None
     seconds: float = 0.0
+    notes: list = field(default_factory=list)       # said to the user, no effect on the verdict
+    setup: dict = field(default_factory=dict)       # layout, convention, cost as used
+    output: dict = field(default_factory=dict)      # what the user's code printed (captured apart)
+    shrunk: dict | None = None                      # the smallest failing network found
+
+    FATES = ("exit", "crash", "timeout", "memory")
 
     @property
     def ok(self) -> bool:
@@ -39,7 +45,14 @@ class CheckResult:
         return [r for r in self.reports if not r.ok]
 
     @property
+    def fate(self):
+        """The first problem where the user's code took the process down (exit, crash, timeout, memory)."""
+        return next((p for r in self.reports for p in r.problems if p.kind in self.FATES), None)
+
+    @property
     def exit_code(self) -> int:
+        if self.fate is not None:
+            return 2
         return 0 if self.ok else 1
 
     def __repr__(self) -> str:  # one line; the displays live in verify.notebook
@@ -70,6 +83,8 @@ class CheckResult:
         return {"subject": self.subject, "ok": self.ok, "exit_code": self.exit_code,
                 "seconds": round(self.seconds, 3),
                 "proof": None if self.proof is None else self.proof.as_dict(),
+                "notes": list(self.notes), "setup": self.setup, "user_output": self.output,
+                "shrunk": self.shrunk,
                 "diagnosis": None if self.diagnosis is None else self.diagnosis.as_dict(),
                 "reports": [r.as_dict() for r in self.reports]}
 
@@ -84,7 +99,13 @@ class GradientMismatch(AssertionError):
         super().__init__(mismatch_text(result))
 
 
+def _named():
+    """Stands for a FILE.py:NAME target in the argument checks (it is loaded in the child process)."""
+
+
 def _name(fn) -> str:
+    if isinstance(fn, str):
+        return fn
     module = getattr(fn, "__module__", None) or "?"
     return f"{module}.{getattr(fn, '__qualname__', getattr(fn, '__name__', repr(fn)))}"
 
@@ -93,32 +114,41 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
                          cost: str = "logloss", truth: str = "symbolic", seed: int = 0,
                          sample: int | None = None, cases: list[Case] | None = None, oracles=(),
                          progress=None, name: str | None = None, bias: bool = False,
-                         output_activation: str | None = None) -> CheckResult:
-    """Run ``fn(weights, X, Y)`` on the reference case and adversarial sizes (or ``sizes``/``cases``).
+                         output_activation: str | None = None, samples: str = "columns",
+                         weights: str = "out-in", bias_shape: str = "column", targets: str = "onehot",
+                         factory: str | None = None, params: str | None = None, args: str | None = None,
+                         per_sample: str | None = None, grads: str | None = None, update: float | None = None,
+                         cost_expr: str | None = None, batch_reduction: str = "mean",
+                         node_reduction: str = "sum", l2: float | None = None, l2_form: str = "alpha/2n",
+                         depths=None, shrink: bool = True, timeout: float = 60.0, memory: int = 4096,
+                         isolate: bool | None = None, repeat: int = 2) -> CheckResult:
+    """Check a backprop over the reference, adversarial and shape-coincident networks; prints nothing.
 
-    Networks with more than AUTO_LIMIT weights are sampled (AUTO_SAMPLE entries, corners included)
-    unless ``sample`` says otherwise. Returns a :class:`CheckResult`; prints nothing.
-    ``progress(done, total, label)`` is called per case.
-    bias=True: the signature with biases, ``fn(weights, X, Y, biases) -> (grad_W, grad_b)`` with b_N of
-    shape (m_{N+1}, 1); grad_b[N] may be (m_{N+1}, 1) or flat.
+    ``fn``: a Python callable (run in this process unless ``isolate=True``) or ``"FILE.py:function"`` /
+    ``"FILE.py:Class.method"`` (run in a child process with ``timeout`` seconds per call and ``memory``
+    MiB; ``isolate=False`` runs it here). Every option is the CLI's: layouts (samples, weights,
+    bias_shape, targets), conventions (factory, params, args, per_sample, grads, update), cost (cost,
+    cost_expr, batch_reduction, node_reduction, l2, l2_form), ``depths`` the depths the code supports,
+    ``shrink`` the smallest failing network. Networks above AUTO_LIMIT weights are sampled.
     """
+    from .session import Session
+
     start = time.perf_counter()
     names = (activation, cost, output_activation, truth)
-    sizes = check_impl_args(fn, sizes, batch, sample, seed, names, bias, (AUTO_LIMIT, AUTO_SAMPLE))
-    cases = cases or impl_cases(seed, sizes, batch, activation=activation, cost=cost, bias=bias,
-                                output_activation=output_activation)
-    result = CheckResult(name or _name(fn))
-    for k, case in enumerate(cases):
-        if progress:
-            progress(k, len(cases), case.label)
-        weights, X, Y = case.data()
-        total = sum(r * c for r, c in case.shapes)
-        report = compare(fn, weights, X, Y, biases=case.biases(), activation=case.activation,
-                         output_activation=case.output_activation, cost=case.cost, truth=truth,
-                         sample=sample or (AUTO_SAMPLE if total > AUTO_LIMIT else None), seed=case.seed,
-                         oracles=oracles, label=case.label)
-        result.reports.append(report)
-    result.diagnosis = combine([(r.diagnosis, len(r.sizes) - 1) for r in result.reports])
+    checked_fn = fn if callable(fn) or not isinstance(fn, str) else _named  # a "FILE.py:f" string passes
+    sizes = check_impl_args(checked_fn, sizes, batch, sample, seed, names, bias,
+                            (AUTO_LIMIT, AUTO_SAMPLE))
+    session = Session.create(fn, name=name or _name(fn), activation=activation, cost=cost, truth=truth,
+                             bias=bias, output_activation=output_activation, samples=samples,
+                             weights=weights, bias_shape=bias_shape, targets=targets, factory=factory,
+                             params=params, args=args, per_sample=per_sample, grads=grads, update=update,
+                             cost_expr=cost_expr,
+                             batch_reduction=batch_reduction, node_reduction=node_reduction, l2=l2,
+                             l2_form=l2_form, timeout=timeout, memory=memory, isolate=isolate, repeat=repeat)
+    cases = cases or impl_cases(seed, sizes, batch, depths=depths, activation=activation,
+                                cost=cost, bias=bias, output_activation=output_activation)
+    result = session.run(cases, sample=sample, oracles=oracles, progress=progress, shrink=shrink,
+                         declared_depths=depths)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -18,6 +18,7 @@ from .envelope import envelope, version_text
 from .errors import LIMITS, check_budget, check_count
 from .errors import parse_sizes as strict_sizes
 from .functions import ACTIVATIONS, COSTS
+from .impl_options import add_impl_options, impl_kwargs
 from .truth import TRUTHS
 
 __all__ = ["main"]
@@ -79,12 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     sizes.add_argument("--batch", type=_positive, default=10, help="samples per mini-batch n (default 10)")
     sizes.add_argument("--sample", type=_positive, default=300, help="entries to check (default 300)")
     impl = sub.add_parser("impl", help="a user's backprop(weights, X, Y) -> list of dLambda/dW_N")
-    impl.add_argument("target", metavar="FILE.py:FUNCTION")
+    impl.add_argument("target", metavar="FILE.py:FUNCTION|FILE.py:Class.method")
     impl.add_argument("--sizes", type=_sizes, default=None, help="check this network instead of the "
                       "reference case and the adversarial sizes")
     impl.add_argument("--batch", type=_positive, default=None, help="samples per mini-batch n")
     impl.add_argument("--sample", type=_positive, default=None,
                       help="check about this many entries (default: all, or 300 above 2000 weights)")
+    add_impl_options(impl)
     sub.add_parser("derivation", help="check a Markdown + LaTeX derivation (verify/derivation)",
                    add_help=False)
     sub.add_parser("lsp", help="language server: derivation verdicts as editor diagnostics (verify/lsp)",
@@ -165,7 +167,7 @@ def _main(argv: list) -> int:
         return 2
     from . import report
     from .check import check_implementation
-    from .impl import UserCodeError, load_function
+    from .impl import UserCodeError
     from .jobs import main_job, sizes_job
 
     out = report.make_console(no_color=args.no_color)
@@ -182,10 +184,9 @@ def _main(argv: list) -> int:
             check_budget(args.sizes, args.batch, args.sample, args.truth)  # before allocating anything
             result = sizes_job(args.sizes, args.batch, args.sample, args.seed, **options)
         elif args.command == "impl":
-            fn = load_function(args.target)
-            result = check_implementation(fn, sizes=args.sizes, batch=args.batch, seed=args.seed,
+            result = check_implementation(args.target, sizes=args.sizes, batch=args.batch, seed=args.seed,
                                           sample=args.sample, progress=progress, name=args.target,
-                                          **options)
+                                          **options, **impl_kwargs(args))
         else:
             result = main_job(args.seed, progress=progress, **options)
     except (UserCodeError, ValueError, RuntimeError) as exc:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "COSTS", "d_activation", "forward", "output_function", "sample_costs", "total_cost"]
+__all__ = ["ACTIVATIONS", "BASE_COST", "COSTS", "SOFTMAX", "d_activation", "forward", "output_function",
+           "sample_costs", "total_cost"]
 
 
 def _sigmoid(z):
@@ -58,6 +59,8 @@ def _softmax_ce(A, Y, Z):
 
 
 COSTS = {"logloss": _logloss, "mse": _mse, "softmax_ce": _softmax_ce}
+SOFTMAX = {"softmax_ce"}  # costs that own a softmax output layer (verify.usercost registers scaled ones)
+BASE_COST: dict[str, str] = {}  # a registered scaled cost -> the registry cost it scales (for bug models)
 
 
 def _check_names(activation: str, cost: str) -> None:
@@ -69,7 +72,7 @@ def _check_names(activation: str, cost: str) -> None:
 
 def output_function(activation: str, cost: str, output_activation: str | None = None):
     """The function applied on the output layer: softmax for ``softmax_ce``, else the given one."""
-    if cost == "softmax_ce":
+    if cost in SOFTMAX:
         return _softmax
     return ACTIVATIONS[output_activation or activation]
 

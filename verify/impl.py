@@ -176,3 +176,25 @@ def _as_arrays(result) -> list[np.ndarray] | None:
             return None
         out.append(a if a.dtype.kind == "f" else a.astype(float))
     return out
+
+
+def pin_verifier_modules() -> None:
+    """Import derive (the truth) from the verifier's own folder, never from the current folder or the
+    user's: a ``derive.py`` there must not shadow it. Raises UserCodeError when it already is shadowed."""
+    import importlib
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    cwd = {"", os.getcwd()}
+    saved = list(sys.path)
+    if str(root) not in {str(Path(p or ".").resolve()) for p in sys.path if p in cwd}:
+        sys.path[:] = [p for p in sys.path if p not in cwd]
+    try:
+        for name in ("derive",):
+            module = importlib.import_module(name)
+            where = Path(getattr(module, "__file__", "") or "").resolve()
+            if root not in where.parents:
+                raise UserCodeError(f"the module {name!r} was imported from {where}, not from the verifier "
+                                    f"({root}): rename that file or run from another folder")
+    finally:
+        sys.path[:] = saved

@@ -201,10 +201,28 @@ def render_check(console: Console, result) -> None:
             console.print(problems_text(focus.problems), end="")
         if result.diagnosis:
             console.print(diagnosis_text(result.diagnosis), end="")
+    _impl_extras(console, result)
     tol = result.reports[0].tolerance if result.reports else None
     if tol is not None:
         console.print(Text(f"tolerance {tol}; truth: {result.reports[0].truth}", style="dim"))
     console.print(verdict(result.ok, _verdict_text(result)))
+
+
+def _impl_extras(console: Console, result) -> None:
+    """verify impl: the smallest failing network, how the gradients were read, notes, captured output."""
+    shrunk = getattr(result, "shrunk", None)
+    if shrunk:
+        sizes = "-".join(map(str, shrunk["sizes"]))
+        console.print(Text(f"smallest failing network: {sizes}, n={shrunk['n']} "
+                           f"(shrunk from {'-'.join(map(str, shrunk['from']['sizes']))}, "
+                           f"n={shrunk['from']['n']}, {shrunk['tries']} tries)", style="yellow"))
+    for note in getattr(result, "notes", []):
+        console.print(Text(f"note: {note}", style="dim"))
+    output = getattr(result, "output", None) or {}
+    printed = output.get("stdout_bytes", 0) + output.get("stderr_bytes", 0)
+    if printed:
+        console.print(Text(f"note: your code printed {printed} bytes (kept apart from this report; the "
+                           "first 64 KiB of each stream are in --json under user_output)", style="dim"))
 
 
 def render_engine(console: Console, result, oracles=("complex-step", "central-diff")) -> None:

@@ -209,7 +209,7 @@ BUGS = {
                                       {"activation": "relu", "cost": "softmax_ce"}),
     "softmax_summed_over_batch": (softmax_summed_over_batch, "factor_n",
                                   {"activation": "tanh", "cost": "softmax_ce"}),
-    "linear_mse_transposed": (linear_mse_transposed, "transposed", {"activation": "identity", "cost": "mse"}),
+    "linear_mse_transposed": (linear_mse_transposed, "layout", {"activation": "identity", "cost": "mse"}),
     "identity_hidden_sigmoid_prime": (identity_hidden_sigmoid_prime, "only_last_layer",
                                       {"activation": "identity", "output_activation": "sigmoid",
                                        "cost": "mse"}),

@@ -214,7 +214,7 @@ def returns_tuple(weights, X, Y):
     for N in reversed(range(len(weights))):
         grads[N] = delta @ acts[N].T / n
         delta = (weights[N].T @ delta) * acts[N] * (1 - acts[N])
-    return grads, loss                             # bug: returns (grads, loss)
+    return {"loss": loss, "gradients": grads}      # bug: a dict the verifier cannot read (no W1/dW keys)
 
 
 def crashes(weights, X, Y):
@@ -230,7 +230,7 @@ def crashes(weights, X, Y):
 
 # name -> (function, diagnosis kind or problem kind verify must report)
 BUGS = {
-    "transposed": (transposed, "transposed"),
+    "transposed": (transposed, "layout"),
     "no_average": (no_average, "factor_n"),
     "double_average": (double_average, "factor_n"),
     "flipped_sign": (flipped_sign, "flipped_sign"),
