@@ -1,7 +1,8 @@
 """Where the expected values come from.
 
-* ``symbolic`` (default): ``derive.ground_truth_at`` - the plain ``sympy.diff`` derivative of the cost,
-  evaluated at the very float64 numbers the engine saw (taken as exact rationals) to 30 digits.
+* ``symbolic`` (default): ``derive.layer_truth`` - sympy.diff's derivatives of the stages of the cost,
+  combined by the chain rule for every entry at once, evaluated at the very float64 numbers the engine saw
+  (taken as exact rationals) in certified ball arithmetic to 30 digits (kept as a double-double, ~32).
 * ``complex-step``: verify's complex-step oracle; accurate to ~1e-16 relative and fast, used where the
   symbolic route would be too slow (hundreds of random property-test cases). Never the engine.
 """
@@ -30,15 +31,22 @@ def api(package: str, name: str):
 
 def symbolic(weights, X, Y, entries=None, *, activation="sigmoid", cost="logloss", output_activation=None,
              biases=None, dps: int = 30) -> dict[Key, mpmath.mpf]:
-    """sympy.diff ground truth at the given numbers (``derive.ground_truth_at``), as mpmath numbers."""
-    sizes = [int(np.shape(X)[0])] + [int(np.shape(W)[0]) for W in weights]
-    options = {"entries": entries, "activation": activation, "cost": cost, "biases": biases, "dps": dps}
-    if output_activation is not None:
-        options["output_activation"] = output_activation
-    ground_truth_at = api("derive", "ground_truth_at")
-    values = ground_truth_at(sizes, [np.asarray(W, float) for W in weights], np.asarray(X, float),
-                             np.asarray(Y, float), **options)
-    return {tuple(k if k == "b" else int(k) for k in key): mpmath.mpf(v) for key, v in values.items()}
+    """sympy.diff ground truth at the given numbers, as mpmath numbers: ``derive.layer_truth`` (sympy's
+    stage derivatives, every entry of every layer at once, certified to ``dps`` digits by arb balls)."""
+    layer_truth = api("derive", "layer_truth")
+    truth = layer_truth([np.asarray(W, float) for W in weights], np.asarray(X, float), np.asarray(Y, float),
+                        activation=activation, cost=cost, output_activation=output_activation,
+                        biases=biases, dps=dps)
+    if entries is None:
+        entries = [(N, r, c) for N, W in enumerate(weights) for r in range(np.shape(W)[0])
+                   for c in range(np.shape(W)[1])]
+        entries += [("b", N, r) for N, b in enumerate(biases or []) for r in range(np.shape(b)[0])]
+    out = {}
+    with mpmath.workdps(40):
+        for key in entries:
+            G, r, c = (truth.grad_b[key[1]], key[2], 0) if key[0] == "b" else (truth.grad_W[key[0]], *key[1:])
+            out[tuple(key)] = mpmath.mpf(float(G.hi[r, c])) + mpmath.mpf(float(G.lo[r, c]))
+    return out
 
 
 TRUTHS = {"symbolic": symbolic, "complex-step": complex_step}

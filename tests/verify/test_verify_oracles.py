@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from verify_correct import vectorized as hand_backprop
 
 from verify.cases import Case
@@ -52,3 +54,28 @@ def test_unknown_names_are_refused():
     weights, X, Y = Case("c", (2, 2), 1).data()
     with pytest.raises(ValueError, match="unknown activation"):
         total_cost(weights, X, Y, activation="swish")
+
+
+@settings(max_examples=12, deadline=None)
+@given(sizes=st.lists(st.integers(1, 4), min_size=2, max_size=5), n=st.integers(1, 3),
+       seed=st.integers(0, 2**16), bias=st.booleans(),
+       config=st.sampled_from([("sigmoid", "logloss", None), ("tanh", "softmax_ce", None),
+                               ("relu", "mse", "identity"), ("tanh", "mse", "sigmoid")]))
+def test_bulk_oracles_equal_one_forward_pass_per_entry(sizes, n, seed, bias, config):
+    """The vectorised oracles (all entries of a layer at once) against the per-entry reference route."""
+    activation, cost, out = config
+    rng = np.random.default_rng(seed)
+    weights = [rng.normal(size=(b, a)) for a, b in zip(sizes, sizes[1:], strict=False)]
+    X = rng.normal(size=(sizes[0], n))
+    Y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], size=n)] if cost == "softmax_ce" \
+        else rng.uniform(0.05, 0.95, size=(sizes[-1], n))
+    biases = [rng.normal(size=(b, 1)) for b in sizes[1:]] if bias else None
+    options = {"activation": activation, "cost": cost, "output_activation": out, "biases": biases}
+    fast, slow = complex_step(weights, X, Y, **options), complex_step(weights, X, Y, bulk=False, **options)
+    assert fast.keys() == slow.keys()
+    for key, v in slow.items():
+        assert abs(fast[key] - v) <= 1e-13 * abs(v) + 1e-300, key
+    fast, slow = (central_difference(weights, X, Y, **options),
+                  central_difference(weights, X, Y, bulk=False, **options))
+    for key, v in slow.items():  # same formula, rounding of the perturbed cost differs: ~1e-16 / h
+        assert abs(fast[key] - v) <= 1e-6 * abs(v) + 1e-9, key
