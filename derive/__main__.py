@@ -11,8 +11,14 @@ derive.errors.LIMITS), 130 interrupted (Ctrl-C: one line, no traceback).
 """
 from __future__ import annotations
 
-import argparse
+import signal
 import sys
+
+if __name__ == "__main__":  # Ctrl-C while the imports below still run: one line and exit 130
+    signal.signal(signal.SIGINT, lambda signum, frame: (sys.stderr.write("derive: interrupted\n"),
+                                                        sys.exit(130)))
+
+import argparse
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -151,4 +157,5 @@ def _prove_with_progress(net, args, err: Console):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # main() reports Ctrl-C itself
     sys.exit(main())

@@ -7,10 +7,15 @@ during training stops after the current batch, saves a checkpoint and exits with
 
 from __future__ import annotations
 
-import argparse
-import os
 import signal
 import sys
+
+if __name__ == "__main__":  # Ctrl-C while the imports below still run: one line and exit 130
+    signal.signal(signal.SIGINT, lambda signum, frame: (sys.stderr.write("numeric: interrupted\n"),
+                                                        sys.exit(130)))
+
+import argparse
+import os
 import time
 
 import numpy as np
@@ -311,4 +316,5 @@ def train_script(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # main() reports Ctrl-C itself
     sys.exit(main())

@@ -744,7 +744,7 @@ SIGNALS = [
          argv=lambda t: ["--sizes", "8,8,8,4", "--batch", "4", "--workers", "2"],
          exit=130, needle="interrupted", delay=2.5, limit=20),
     Case("verify sizes: Ctrl-C in a real process", "signal", "verify",
-         argv=lambda t: ["sizes", "784,30,10", "--batch", "10", "--sample", "5000"], exit=130,
+         argv=lambda t: ["sizes", "784,100,30,10", "--batch", "50", "--sample", "50000"], exit=130,
          needle="interrupted", delay=2.5, limit=20),
     Case("numeric train: Ctrl-C in a real process", "signal", "numeric",
          argv=lambda t: ["train", "--no-progress", "--checkpoint", "c.npz"], exit=130,
