@@ -47,6 +47,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _sample(text: str):
+    """--sample: a positive count or ``all`` (every entry)."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return _positive(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'all', got {text!r}") from None
+
+
 def _common(parser, suppress: bool) -> None:
     default = {"default": argparse.SUPPRESS} if suppress else {}
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables", **default)
@@ -61,6 +71,8 @@ def _network(parser, costs=tuple(COSTS)) -> None:
     parser.add_argument("--cost", choices=costs, default="logloss")
     parser.add_argument("--truth", choices=sorted(TRUTHS), default="symbolic",
                         help="expected values: sympy.diff via derive (default) or the complex step")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache of "
+                        "sympy's derived stage derivatives (BACKPROP_VERIFIER_CACHE_DIR moves it)")
     parser.add_argument("--output-activation", choices=sorted(ACTIVATIONS), default=None,
                         help="a different activation on the output layer (paper eqs 95-96)")
     parser.add_argument("--bias", dest="biases", action=argparse.BooleanOptionalAction, default=False,
@@ -78,13 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     sizes = sub.add_parser("sizes", help="the engine on a network of any size (sampled entries)")
     sizes.add_argument("sizes", type=_sizes, help="layer sizes m_0,...,m_L, e.g. 784,30,10")
     sizes.add_argument("--batch", type=_positive, default=10, help="samples per mini-batch n (default 10)")
-    sizes.add_argument("--sample", type=_positive, default=300, help="entries to check (default 300)")
+    sizes.add_argument("--sample", type=_sample, default=None, help="entries to check, or 'all' (default: "
+                       "all up to 100,000 weights, else 300)")
     impl = sub.add_parser("impl", help="a user's backprop(weights, X, Y) -> list of dLambda/dW_N")
     impl.add_argument("target", metavar="FILE.py:FUNCTION|FILE.py:Class.method")
     impl.add_argument("--sizes", type=_sizes, default=None, help="check this network instead of the "
                       "reference case and the adversarial sizes")
     impl.add_argument("--batch", type=_positive, default=None, help="samples per mini-batch n")
-    impl.add_argument("--sample", type=_positive, default=None,
+    impl.add_argument("--sample", type=_sample, default=None,
                       help="check about this many entries (default: all, or 300 above 2000 weights)")
     add_impl_options(impl)
     sub.add_parser("derivation", help="check a Markdown + LaTeX derivation (verify/derivation)",
@@ -110,15 +123,10 @@ def _derivation(argv) -> int:
 def _progress(console, enabled: bool):
     if not enabled:
         return None, None
-    from rich.progress import Progress
+    from .report import ProgressDisplay
 
-    bar = Progress(console=console, transient=True)
-    task = bar.add_task("checking", total=None)
-
-    def update(done, total, label):
-        bar.update(task, completed=done, total=total, description=f"checking {label}")
-
-    return bar, update
+    bar = ProgressDisplay(console)
+    return bar, bar.update
 
 
 def _html_target(path):
@@ -172,6 +180,10 @@ def _main(argv: list) -> int:
 
     out = report.make_console(no_color=args.no_color)
     err = report.make_console(no_color=args.no_color, file=sys.stderr)
+    if getattr(args, "no_cache", False):
+        from derive import configure_cache
+
+        configure_cache(enabled=False)
     bar, progress = _progress(err, not args.json and err.is_terminal)
     options = {"activation": args.activation, "cost": args.cost, "truth": args.truth, "bias": args.biases,
                "output_activation": args.output_activation}
@@ -180,12 +192,15 @@ def _main(argv: list) -> int:
             bar.start()
         if args.command == "sizes":
             check_count(args.batch, "--batch", LIMITS["batch"])
-            check_count(args.sample, "--sample", LIMITS["sample"])
-            check_budget(args.sizes, args.batch, args.sample, args.truth)  # before allocating anything
+            if args.sample != "all" and args.sample is not None:
+                check_count(args.sample, "--sample", LIMITS["sample"])
+            entries = args.sample if isinstance(args.sample, int) else None
+            check_budget(args.sizes, args.batch, entries, args.truth)  # before allocating anything
             result = sizes_job(args.sizes, args.batch, args.sample, args.seed, **options)
         elif args.command == "impl":
             result = check_implementation(args.target, sizes=args.sizes, batch=args.batch, seed=args.seed,
-                                          sample=args.sample, progress=progress, name=args.target,
+                                          sample=LIMITS["sample"] if args.sample == "all" else args.sample,
+                                          progress=progress, name=args.target,
                                           **options, **impl_kwargs(args))
         else:
             result = main_job(args.seed, progress=progress, **options)

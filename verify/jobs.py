@@ -11,6 +11,7 @@ from .cases import REFERENCE_N, REFERENCE_SIZES, Case, main_cases
 from .check import CheckResult
 from .compare import compare
 from .impl import Problem
+from .sampling import resolve_sample
 from .truth import api
 
 __all__ = ["ProofSummary", "engine_report", "main_job", "prove_reference", "sizes_job"]
@@ -91,10 +92,12 @@ def main_job(seed: int = 0, truth: str = "symbolic", prove: bool = True, progres
     return result
 
 
-def sizes_job(sizes, batch: int = 10, sample: int | None = 300, seed: int = 0, truth: str = "symbolic",
-              **network) -> CheckResult:
-    """The engine on one network of any size, ``sample`` entries from every layer (corners included)."""
+def sizes_job(sizes, batch: int = 10, sample: int | str | None = None, seed: int = 0,
+              truth: str = "symbolic", **network) -> CheckResult:
+    """The engine on one network of any size: every entry (``sample`` None up to ``ALL_LIMIT`` weights, or
+    "all"), else ``sample`` entries from every layer (corners included)."""
     start = time.perf_counter()
+    sample = resolve_sample(sample, sum(a * b for a, b in zip(sizes, sizes[1:], strict=False)))
     case = Case("network", tuple(sizes), batch, seed, **network)
     result = CheckResult("numeric.gradients")
     result.reports.append(engine_report(case, truth=truth, sample=sample))

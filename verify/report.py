@@ -16,8 +16,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["diagnosis_text", "fmt_err", "make_console", "matrix_table", "mismatch_text", "problems_text",
-           "render_check", "render_engine", "summary_table", "to_json", "verdict", "worst_table"]
+__all__ = ["ProgressDisplay", "diagnosis_text", "fmt_err", "make_console", "matrix_table", "mismatch_text",
+           "problems_text", "render_check", "render_engine", "summary_table", "to_json", "verdict",
+           "worst_table"]
 
 ORACLE_HEAD = {"complex-step": "complex\nstep", "central-diff": "central\ndiff"}
 
@@ -265,3 +266,35 @@ def mismatch_text(result, width: int = 100) -> str:
             console.print(worst_table(focus))
         console.print(f"tolerance {focus.tolerance}; truth: {focus.truth}")
     return buf.getvalue().rstrip()
+
+
+class ProgressDisplay:
+    """A rich progress bar on stderr with counts, elapsed time and ETA; shown only once a check has run
+    for ``delay`` seconds (short checks print nothing). ``update(done, total, label)`` is the callback the
+    jobs take; ``start``/``stop`` as rich's Progress."""
+
+    def __init__(self, console, delay: float = 2.0):
+        from rich import progress as rp
+
+        self.bar = rp.Progress(rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(),
+                               rp.TimeElapsedColumn(), rp.TextColumn("ETA"), rp.TimeRemainingColumn(),
+                               console=console, transient=True)
+        self.task = self.bar.add_task("checking", total=None)
+        self.delay, self.started, self.shown = delay, None, False
+
+    def start(self) -> None:
+        import time
+
+        self.started = time.monotonic()
+
+    def update(self, done, total, label) -> None:
+        import time
+
+        self.bar.update(self.task, completed=done, total=total, description=f"checking {label}")
+        if not self.shown and self.started is not None and time.monotonic() - self.started >= self.delay:
+            self.bar.start()
+            self.shown = True
+
+    def stop(self) -> None:
+        if self.shown:
+            self.bar.stop()

@@ -1,7 +1,8 @@
 """Which weights to check: all of them, or a seeded sample from every layer with the corners included.
 
-For networks too large to differentiate every weight symbolically (784-30-10 has 23,820), ``--sample k``
-checks about k entries: every matrix W_N gets its four corners (first/last row x first/last column, where
+By default every entry is checked up to ALL_LIMIT weights (the per-layer truth does all 83,900 entries of
+784-100-50-10 in seconds); above that, or with ``--sample k``, about k entries: every matrix W_N gets its
+four corners (first/last row x first/last column, where
 index bugs show) and random entries. The sample is shared equally between matrices (a small matrix is
 checked whole and its unused share goes to the bigger ones), so no layer is checked only in passing.
 """
@@ -10,9 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["corners", "select_entries"]
+__all__ = ["ALL", "ALL_LIMIT", "AUTO_SAMPLE", "corners", "resolve_sample", "select_entries"]
+
+ALL = "all"            # --sample all: every entry
+ALL_LIMIT = 100_000    # by default every entry is checked up to this many weights (784-100-50-10: 83,900)
+AUTO_SAMPLE = 300      # above it, a seeded sample of this many entries (corners included)
 
 Key = tuple[int, int, int]
+
+
+def resolve_sample(sample, total: int) -> int | None:
+    """The number of entries to sample, or None for every entry: ``"all"`` -> None; None (the default) ->
+    None up to ALL_LIMIT weights, else AUTO_SAMPLE; a number stays as it is."""
+    if sample == ALL:
+        return None
+    if sample is None:
+        return None if total <= ALL_LIMIT else AUTO_SAMPLE
+    return sample
 
 
 def corners(N: int, shape: tuple[int, int]) -> list[Key]:

@@ -128,3 +128,52 @@ def test_biases_expected_but_only_weight_gradients_returned():
     grad_W, _ = numeric.gradients(weights, X, Y, biases=case.biases())
     report = compare(grad_W, weights, X, Y, biases=case.biases(), truth="complex-step")
     assert not report.ok and "(grad_W, grad_b)" in report.problems[0].message
+
+
+def _run(*args, env=None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "verify", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=str(__import__("pathlib").Path(__file__)
+                                                                     .resolve().parents[2]))
+
+
+def test_sizes_checks_every_entry_by_default_and_with_sample_all(tmp_path):
+    counts = []
+    for extra in ([], ["--sample", "all"], ["--sample", "5"]):
+        run = _run("sizes", "6,5,4", "--batch", "3", "--json", *extra)
+        assert run.returncode == 0, run.stderr
+        report = json.loads(run.stdout)["reports"][0]
+        counts.append((report["checked"], report["total"]))
+    assert counts[0] == counts[1] == (50, 50)
+    assert counts[2][0] < 50
+    bad = _run("sizes", "6,5,4", "--sample", "most")
+    assert bad.returncode == 2 and "'all'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_no_cache_writes_nothing_and_the_cache_dir_is_the_env_var(tmp_path):
+    env = {"BACKPROP_VERIFIER_CACHE_DIR": str(tmp_path)}
+    assert _run("sizes", "3,4,2", "--batch", "7", "--no-cache", env=env).returncode == 0
+    assert not list(tmp_path.rglob("*.json"))
+    assert _run("sizes", "3,4,2", "--batch", "7", env=env).returncode == 0
+    assert len(list(tmp_path.rglob("*.json"))) == 1
+
+
+def test_progress_shows_counts_and_eta_only_after_the_delay():
+    import io
+
+    from rich.console import Console
+
+    from verify.report import ProgressDisplay
+
+    for delay, shown in ((1e9, False), (0.0, True)):
+        buffer = io.StringIO()
+        display = ProgressDisplay(Console(file=buffer, force_terminal=True, width=100), delay=delay)
+        display.start()
+        display.update(3, 7, "W0")
+        display.bar.refresh() if shown else None
+        display.stop()
+        text = buffer.getvalue()
+        assert ("3/7" in text and "ETA" in text) is shown, text
