@@ -20,7 +20,7 @@ PAPER_ERRORS = {
     "18": "sign", "19": "sign", "22": "phi'(a)", "32": None, "47": "factor n", "49": "factor n",
     "60": "transposed entries", "61": "transposed entries", "62": "sample", "70": "Sn", "71": "factor n",
     "72": "factor n", "73": "layer", "77": "factor n", "78": "m_{N+1}", "81": "dots", "84": "sign",
-    "89": "factor n", "91": "factor n", "93": "factor n",
+    "89": "factor n", "91": "factor n", "93": "factor n", "23": None, "24": None,  # sum over the free j
 }
 
 

@@ -10,7 +10,7 @@ import mpmath
 from . import syntax as S
 from .evaluate import TIME_LIMIT, Ctx, Rule, ev
 from .families import family_entry
-from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, sum_vars, uses_truth
+from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, uses_truth
 from .symbols import show
 from .truth import DELTA_KINDS, delta_truth
 from .values import (
@@ -79,13 +79,6 @@ class Run:
         broken = self._broken()
         if broken is not None:
             return Verdict(status=NOT_CHECKED, reason=broken, **self.base), []
-        shadow = sorted(sum_vars(self.members) & set(self.free))
-        if shadow:
-            letters = ", ".join(shadow)
-            return Verdict(status=NOT_CHECKED,
-                           reason=f"ambiguous: the summation index {letters} is also a free "
-                           "index of the equation (the sum rebinds it); rename the summation index",
-                           **self.base), []
         names = list(self.free)
         bounds = node_bounds(self.members, self.notation, self.models[0])
         domains = [domain(self.free[v], self.models[0], self.notation, bounds.get(v)) for v in names]
@@ -119,12 +112,21 @@ class Run:
                 is_def = True
                 self._register(fam, ctx)
         values = {}
-        for k, member in enumerate(self.members):
+        order = list(enumerate(self.members))
+        if is_def:   # the definition first; the defined symbol's own value is that definition
+            order = [(self.definer, self.members[self.definer])] + [
+                (k, m) for k, m in order if k not in (0, self.definer)]
+        if is_def and self.definer in self.unsupported:   # its definition cannot be evaluated
+            self._undefine(fam, is_def)
+            return
+        for k, member in order:
             if k in self.unsupported:
                 continue
             ctx.abstract = set()
             try:
                 values[k] = (require_finite(ev(member, ctx), member.pos), frozenset(ctx.abstract))
+                if is_def and k == self.definer and ctx.abstract:   # an arbitrary function defines nothing
+                    raise Undefined(sorted(ctx.abstract)[0], member.pos)
             except OutOfRange as exc:
                 if exc.free:
                     self._undefine(fam, is_def)
@@ -138,11 +140,14 @@ class Run:
                     return
                 self.unsupported[k] = exc
             except ShapeError as exc:
-                self._fail(k, None, p, combo, exc)
+                if is_def and k == 0:   # the defined symbol itself: its definition's error is reported
+                    continue
+                target = self._truth_target(fam, ctx) if is_def and k == self.definer else None
+                self._fail(k, None, p, combo, exc, target=target)
             except Exception as exc:  # noqa: BLE001 - never a traceback: report it as not evaluable
                 self.unsupported[k] = Unsupported(f"cannot evaluate ({type(exc).__name__}: {exc})")
         self.combos += 1
-        if is_def:
+        if is_def and self.definer in values:
             self.defined_ok.add(fam)
             if fam[0] in DELTA_KINDS and self.definer in values and (p, fam) not in self.truth_checked:
                 self.truth_checked.add((p, fam))
@@ -188,6 +193,13 @@ class Run:
             return located
         return exc
 
+    def _truth_target(self, fam, ctx):
+        """The truth a failing definition of delta should have given (for the hint), else None."""
+        if fam is None or fam[0] not in DELTA_KINDS or not isinstance(fam[1], int) and fam[0] == "delta":
+            return None
+        truth = delta_truth(ctx.model, fam[0], fam[1] if isinstance(fam[1], int) else -1)
+        return None if truth is None or self.head is None or self.head.sub else truth
+
     def _against_truth(self, fam, p, combo, ctx):
         """A definition of delta (or out-delta) must equal the truth: d cost / d z (per sample or mean)."""
         kind, layer = fam
@@ -229,10 +241,14 @@ class Run:
         self.defining.add(fam)
 
     def _fail(self, where, diff, p, combo, exc, values=None, target=None):
-        if any(f["where"] == where for f in self.failures):
+        known = next((f for f in self.failures if f["where"] == where), None)
+        if known is not None:   # a few more instances: a hint may only show at another one
+            if len(known["more"]) < 3 and combo != known["bind"]:
+                known["more"].append({"where": where, "diff": diff, "point": p, "bind": combo, "error": exc,
+                                      "values": values, "target": target, "more": []})
             return
         self.failures.append({"where": where, "diff": diff, "point": p, "bind": combo, "error": exc,
-                              "values": values, "target": target})
+                              "values": values, "target": target, "more": []})
 
     # -------------------------------------------------------------- verdict
     def _verdict(self):

@@ -60,7 +60,7 @@ class Checker:
             parts_out = []
             prose = any(_has_text(p.text) for p in display.parts)
             for part in display.parts:
-                key = self._key(doc.config, part.text, defs)
+                key = self._key(doc.config, part.text, defs) + (display.label, doc.position(part.offset)[0])
                 used.update(label for _, label, _ in key[2])
                 cached = self._cache.get(key)
                 if cached is None:
@@ -91,8 +91,19 @@ class Checker:
 
     @staticmethod
     def _key(config, text, defs):
-        names = {x.name for x in _syms(text)}
-        deps = tuple((r.kind, r.label, digest(r)) for r in defs.rules if r.pattern.name in names)
+        """Text, configuration and every definition the equation uses, directly or through others."""
+        names, used, seen = {x.name for x in _syms(text)}, [], set()
+        changed = True
+        while changed:
+            changed = False
+            for r in defs.rules:
+                if id(r) not in seen and r.pattern.name in names:
+                    used.append(r)
+                    seen.add(id(r))
+                    if r.rhs is not None:
+                        names |= {x.name for x in S.walk(r.rhs) if isinstance(x, S.Sym)}
+                    changed = True
+        deps = tuple((r.kind, r.label, digest(r)) for r in used)
         return (config, text, deps)
 
     # -------------------------------------------------------------- one relation chain

@@ -34,7 +34,7 @@ def _shift(item, d):
     return S.Bin(item.pos, "+" if d > 0 else "-", item, S.Num(-1, Fraction(1)))
 
 
-def edits(member, layer_slots, sum_vars, free_letters, free_samples, concrete):
+def edits(member, layer_slots, sum_vars, free_letters, free_samples, concrete, counterpart=None):
     """All candidate edits of ``member``; ``layer_slots(sym)`` names the (part, k) items holding layers."""
     nodes = list(S.walk(member))
     for node in nodes:
@@ -58,7 +58,8 @@ def edits(member, layer_slots, sum_vars, free_letters, free_samples, concrete):
         if isinstance(node, S.Sym):
             yield from _layer_edits(member, node, layer_slots(node))
     for node in nodes:
-        if isinstance(node, S.Sym) and (node.pre or node.sup or node.sub or node.name[:1].isupper()):
+        if isinstance(node, S.Sym) and not (len(node.name) == 1 and node.name.islower() and not (
+                node.pre or node.sup or node.sub) and node.name in free_letters | sum_vars):
             has_t = bool(node.sup) and is_T(node.sup[-1])
             sup = node.sup[:-1] if has_t else node.sup + (S.Sym(-1, "T"),)
             edited = S.Sym(node.pos, node.name, node.pre, node.sub, sup, node.primes)
@@ -75,9 +76,11 @@ def edits(member, layer_slots, sum_vars, free_letters, free_samples, concrete):
                 text = (f"bias row: {node.name} at column {{col}} should be {_BIAS_SWAP[node.name]}: the "
                         "bias unit's row has to be dropped (the bias unit a_0 = 1 does not depend on z)")
             yield text, node.pos, _swap(member, node, edited), "bias"
-    yield from _phi_edits(member, nodes)
+    yield from _phi_edits(member, nodes, counterpart)
     yield from _index_edits(member, nodes, sum_vars, free_letters)
     yield from _sample_edits(member, free_samples, concrete)
+    yield from _number_index_edits(member, nodes, free_samples)
+    yield from _sum_var_edits(member, nodes, free_letters)
     for node in nodes:
         if isinstance(node, S.Bin) and node.op in _PRODUCTS:
             for op in _PRODUCTS:
@@ -115,27 +118,50 @@ def _text(item) -> str:
     return flat(item) or "?"
 
 
-def _az_swap(node):
+def _az_swap(node, counterpart=None):
+    if counterpart is not None:
+        return counterpart(node)
     if isinstance(node, S.Sym) and node.name in _AZ and (node.pre or node.sup):
         return S.Sym(node.pos, _AZ[node.name], node.pre, node.sub, node.sup, node.primes)
     return None
 
 
-def _phi_edits(member, nodes):
+_ACTIVATIONS = ("\\phi", "\\varphi", "\\sigma", "g")
+
+
+def _activation_args(member):
+    """Arguments of the activation function applied in ``member`` (phi(x), sigma(x), g(x))."""
+    out = []
+    for node in S.walk(member):
+        if (isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.left, S.Sym)
+                and node.left.name in _ACTIVATIONS and isinstance(node.right, S.Group)):
+            out.append(node.right.items[0] if len(node.right.items) == 1 else None)
+    return out
+
+
+def _phi_edits(member, nodes, counterpart):
     for node in nodes:
         primed = (isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.left, S.Sym)
                   and node.left.primes and isinstance(node.right, S.Group))
-        in_deriv = isinstance(node, S.Deriv) and node.num is not None
-        if primed or in_deriv:
-            edited = S.replace(node, _az_swap)
+        of_phi = (isinstance(node, S.Deriv) and node.num is not None
+                  and any(isinstance(x, S.Sym) and x.name in _ACTIVATIONS for x in S.walk(node.num)))
+        if primed or of_phi:
+            edited = S.replace(node, lambda x: _az_swap(x, counterpart))
             if edited != node:
                 yield ("phi'(a) for phi'(z): the derivative of the activation at column {col} is taken at a, "
                        "it belongs at z", node.pos, _swap(member, node, edited), "phi_prime_at_a")
+    args = _activation_args(member)
+    seen = []
     for node in nodes:
-        edited = _az_swap(node)
-        if edited is not None:
-            yield (f"a/z mix-up: {_name(node)} at column {{col}} should be {_AZ[node.name]}", node.pos,
-                   _swap(member, node, edited), "a_z_mixup")
+        edited = _az_swap(node, counterpart) if isinstance(node, S.Sym) else None
+        if edited is None or node in seen:
+            continue
+        seen.append(node)
+        everywhere = S.replace(member, lambda x, node=node, edited=edited: edited if x == node else None)
+        derivative_form = sum(1 for x in args if x is not None and any(y == node for y in S.walk(x))) >= 2
+        kind = "phi_prime_at_a" if derivative_form else "a_z_mixup"   # phi(a)(1 - phi(a)) for phi'(z)
+        yield (f"a/z mix-up: {_name(node)} at column {{col}} should be {_name(edited)}", node.pos, everywhere,
+               kind)
 
 
 def _index_edits(member, nodes, sum_vars, letters):
@@ -164,6 +190,41 @@ def _index_edits(member, nodes, sum_vars, letters):
                         kind = "wrong_sum_index" if {item.name, other} & sum_vars else "swapped_indices"
                         yield (f"index: {item.name} at column {{col}} should be {other}", item.pos,
                                _swap(member, node, edited), kind)
+
+
+def _number_index_edits(member, nodes, letters):
+    """A number written where a sample letter belongs: S_{1j} for S_{ij}."""
+    for node in nodes:
+        if not isinstance(node, S.Sym) or node.pre:
+            continue
+        for part in ("sub", "sup"):
+            items = split_items(getattr(node, part))
+            for k, item in enumerate(items):
+                if isinstance(item, S.Num):
+                    for letter in letters:
+                        if len(letter) != 1:
+                            continue
+                        new = tuple(items[:k]) + (S.Sym(item.pos, letter),) + tuple(items[k + 1:])
+                        fields = {"sub": node.sub, "sup": node.sup, part: new}
+                        edited = S.Sym(node.pos, node.name, node.pre, fields["sub"], fields["sup"],
+                                       node.primes)
+                        yield (f"sample index: {flat(item)} at column {{col}} should be the sample {letter}",
+                               item.pos, _swap(member, node, edited), "sample_index")
+
+
+def _sum_var_edits(member, nodes, letters):
+    """The summation runs over the wrong index: \\sum_j where \\sum_k belongs."""
+    for node in nodes:
+        if isinstance(node, S.Sum) and isinstance(node.var, S.Sym) and not node.var.sub:
+            body_letters = {x.name for x in S.walk(node.body) if isinstance(x, S.Sym) and len(x.name) == 1}
+            for other in sorted(body_letters - {node.var.name}):
+                if other.isupper():
+                    continue
+                edited = S.Sum(node.pos, S.Sym(node.var.pos, other), node.kind, node.rng, node.upper,
+                               node.body)
+                yield (f"wrong summation index: the sum at column {{col}} runs over {node.var.name}, the "
+                       f"summand's index is {other}", node.pos, _swap(member, node, edited),
+                       "wrong_sum_index")
 
 
 def _sample_edits(member, free_samples, concrete):

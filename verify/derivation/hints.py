@@ -21,7 +21,16 @@ MAX_EDITS = 200
 
 
 def hint_for(run, failure) -> tuple[str, str]:
-    """(text, kind) for a failure of a chain check (``run`` is the check's Run)."""
+    """(text, kind) for a failure of a chain check (``run`` is the check's Run); when the first instance
+    gives no hint, a few other failing instances (index values, points) are tried."""
+    for instance in [failure] + failure.get("more", []):
+        found = _hint(run, instance)
+        if found[0]:
+            return found
+    return "", ""
+
+
+def _hint(run, failure) -> tuple[str, str]:
     n = run.models[0].n
     values = failure["values"] if failure["error"] is None else None
     if values is not None:
@@ -31,14 +40,18 @@ def hint_for(run, failure) -> tuple[str, str]:
     if failure["error"] is not None and str(failure["error"]).startswith("the entry after \\dots"):
         return ("the entry after \\dots must name the last sample Sn (or the last node m_N), as the other "
                 "rows do", "")
+    if values is not None:
+        describe = getattr(run.notation, "describe_layer", str)
+        model = run.models[failure["point"]]
+        text, kind = phi_factor_hint(values[0], values[1], model, describe)
+        if text:
+            return text, kind
+        text = _bias_hint(run, failure, model, describe)
+        if text:
+            return text, "bias"
     found = _edit_hint(run, failure)
     if found[0]:
         return found
-    if values is not None:
-        describe = getattr(run.notation, "describe_layer", str)
-        text, kind = phi_factor_hint(values[0], values[1], run.models[failure["point"]], describe)
-        if text:
-            return text, kind
     shape = _shape_hint(run, failure)
     if shape:
         return shape, ""
@@ -46,6 +59,26 @@ def hint_for(run, failure) -> tuple[str, str]:
         return ("index out of range: the equation names a node, sample or layer that does not exist at the "
                 "document's sizes (a row or column too many?)", "")
     return "", ""
+
+
+def _bias_hint(run, failure, model, describe) -> str:
+    """The other side, recomputed with the biases of one layer set to 0, equals the failing side."""
+    if model.b is None or not isinstance(failure["where"], tuple):
+        return ""
+    a, b = failure["where"]
+    ctx = run._ctx(failure["point"], failure["bind"])
+    for N in range(model.L):
+        zero = tuple((("b", N, r, 0), 0) for r in range(model.sizes[N + 1]))
+        for keep, other in ((a, b), (b, a)):
+            inner = ctx.child(overrides=zero)
+            inner.memo = {}
+            try:
+                if same(ev(run.members[keep], inner), ev(run.members[other], ctx)):
+                    return (f"bias: the bias b of layer {describe(N + 1)} is missing (the other side without "
+                            "it is equal)")
+            except Exception:  # noqa: BLE001 - not this hint
+                continue
+    return ""
 
 
 def _shape_hint(run, failure) -> str:
@@ -80,11 +113,11 @@ def _edit_hint(run, failure) -> tuple[str, str]:
     pairs = [where] if isinstance(where, tuple) else _neighbours(run, where)
     sides = [(side, other, side == b) for a, b in pairs for side, other in ((b, a), (a, b))]
     if failure.get("target") is not None:  # a definition compared with the truth: edit the definition
-        sides = [(where[1], None, True)]
+        sides = [(where[1] if isinstance(where, tuple) else where, None, True)]
     tried = 0
     letters = {v for v, r in run.free.items() if r in ("node", "node0")}
-    samples = [v for v, r in run.free.items() if r == "sample"]
     sums = sum_vars(run.members)
+    samples = [v for v, r in run.free.items() if r == "sample"] + sorted(sums)
     for side, other, right in sides:
         try:
             target = failure["target"] if other is None else ev(run.members[other], ctx)
@@ -95,8 +128,9 @@ def _edit_hint(run, failure) -> tuple[str, str]:
             original = ev(member, ctx)
         except Exception:  # noqa: BLE001
             original = None
+        swap = getattr(run.notation, "counterpart", None)
         for text, pos, edited, kind in edits(member, _layer_slots(run.notation), sums, letters, samples,
-                                             run.samples):
+                                             run.samples, swap):
             tried += 1
             if tried > MAX_EDITS:
                 return "", ""

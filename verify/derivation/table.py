@@ -6,6 +6,8 @@ costs. A symbol that matches no pattern and that the document does not define is
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 import mpmath
 
 from . import syntax as S
@@ -38,6 +40,34 @@ class TableNotation(Quantities, Variables):
         found = self.resolve(S.Sym(-1, name))
         if found is not None and found[0].quantity in ("size", "batch"):
             return int(self.quantity(found, S.Sym(-1, name), ctx))
+        return None
+
+    def counterpart(self, sym):
+        """The symbol naming z where ``sym`` names a (or a where it names z), same layer and indices."""
+        found = self.resolve(sym) if isinstance(sym, S.Sym) else None
+        if found is None or found[0].quantity not in ("a", "a1", "z"):
+            return None
+        spec, bind, T = found
+        want = ("z",) if spec.quantity != "z" else ("a", "a1")
+        layer = bind.get(spec.layer) if spec.layer in bind else (
+            S.Num(-1, Fraction(int(spec.layer))) if spec.layer and spec.layer.isdigit() else None)
+        if layer is None:
+            return None
+        for pattern in self.table.patterns:
+            other = pattern.spec
+            if other.quantity not in want or len(other.index) != len(spec.index) or other.layer is None:
+                continue
+            fill = {other.layer: layer} if not other.layer.isdigit() else {}
+            if other.layer.isdigit() and not (isinstance(layer, S.Num) and layer.value == int(other.layer)):
+                continue
+            fill.update({o: bind[m] for o, m in zip(other.index, spec.index, strict=True) if m in bind})
+            made = S.replace(pattern.sym, lambda x, fill=fill: fill.get(x.name) if isinstance(x, S.Sym)
+                             and not (x.sub or x.sup or x.pre) and x.name in fill else None)
+            if T:
+                made = S.Sym(made.pos, made.name, made.pre, made.sub, made.sup + (S.Sym(-1, "T"),),
+                             made.primes)
+            if self.resolve(made) is not None:
+                return S.Sym(sym.pos, made.name, made.pre, made.sub, made.sup, made.primes)
         return None
 
     def _is_quantity(self, name) -> bool:
@@ -88,7 +118,8 @@ class TableNotation(Quantities, Variables):
             return scale(a, b)
         if kind == "hadamard":
             return hadamard(a, b, pos, "⊙")
-        if op == "juxt" and a.cols != b.rows and (a.rows, a.cols) == (b.rows, b.cols):
+        if op == "juxt" and a.cols != b.rows and (a.rows, a.cols) == (b.rows, b.cols) and 1 in (a.rows,
+                                                                                                a.cols):
             return hadamard(a, b, pos, "")  # sigma(z)(1 - sigma(z)) of vectors: only element-wise fits
         return matmul(a, b, pos, "·")
 
