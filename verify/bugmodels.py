@@ -69,6 +69,12 @@ MODELS = [
              hidden="wrong_layer"),
     BugModel("phi_of_a", "phi_of_a", "phi' evaluated at A instead of Z: D_phi = phi'(A_N), i.e. the "
              "sigmoid applied twice", hidden="at_a"),
+    BugModel("phi_of_a_everywhere", "phi_of_a", "phi' evaluated at A instead of Z in every layer, the "
+             "output included: D_phi = phi'(A_N) (the sigmoid applied twice); with {cost} delta_L = "
+             "(A_L - Y) * phi'(Z_L) (eq 86)", output="at_a", hidden="at_a", costs=("mse",)),
+    BugModel("z_derivative_everywhere", "z_for_a", "Z used where A belongs in every layer, the output "
+             "included: D_phi computed from Z ({d_from_z}) instead of from A ({d_from_a}), eq (86) and (92)",
+             output="from_z", hidden="from_z", costs=("mse",), activations=("sigmoid", "tanh")),
     BugModel("z_outer", "z_for_a", "Z used where A belongs: grad W_N = delta_{N+1} Z_N^T, eq (93) "
              "needs A_N^T", outer="Z"),
     BugModel("z_derivative", "z_for_a", "Z used where A belongs: D_phi computed from Z "
@@ -94,6 +100,12 @@ def _output_delta(kind, Z_L, A_L, Y, activation, cost, output_activation):
     out_fn = output_function(activation, cost, output_activation)
     if kind == "z_for_a":
         return Z_L - Y
+    if kind in ("at_a", "from_z"):  # d lambda / d A_L times phi' taken the wrong way (eq 86)
+        d_lambda = _output_delta("no_phi", Z_L, A_L, Y, activation, cost, output_activation)
+        out = output_activation or activation
+        from_a = _FROM_A.get(out, lambda v: d_activation(out, v))
+        slope = d_activation(out, A_L) if kind == "at_a" else from_a(Z_L)
+        return d_lambda * slope
     delta = np.zeros(Z_L.shape)
     for j in range(Z_L.shape[0]):
         Zc = Z_L.astype(complex)

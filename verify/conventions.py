@@ -330,7 +330,12 @@ def _once(conv: Convention, loaded: Loaded, req: dict, factory, template) -> tup
                 callee = getattr(callee, part, None)
             if not callable(callee):
                 raise ConventionError("binding", f"--factory: {factory.callee!r} is not defined in the file")
-            obj = _invoke(callee, *factory.bind(values), f"--factory {factory.callee}")
+            try:
+                bound = factory.bind(values)
+            except (IndexError, KeyError, TypeError, BindingError) as exc:
+                raise ConventionError("binding", f"--factory {conv.factory}: {exc} (for sizes "
+                                      f"{values['sizes']})") from None
+            obj = _invoke(callee, *bound, f"--factory {factory.callee}")
         paths = _param_paths(conv, obj)
         try:
             write_path(obj, paths[0], values["weights"])

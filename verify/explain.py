@@ -91,14 +91,15 @@ def explain(got, exp, weights, X, Y, *, spec, layout, per_sample, tolerance, opt
     found = _layout(got, exp, layout, match)
     if found or not _same_shapes(got, exp):
         return found or diagnose(got, weights, X, Y, tolerance=tolerance, expected=_as_dict(exp), **options)
-    found = _scale(got, exp, spec, per_sample, n, m_L, match) or _l2(got, exp, weights, spec, n, match)
-    if found:
-        return found
     l2 = spec.l2_gradient(weights, n)
-    if l2 is not None:  # the bug models know no L2: compare the data parts
+    if l2 is None:
+        found = _scale(got, exp, spec, per_sample, n, m_L, match) or _l2(got, exp, weights, spec, n, match)
+    else:  # a wrong L2 term first; then the data parts (the bug models know no L2)
+        found = _l2(got, exp, weights, spec, n, match)
         got = [np.asarray(g, float) - t for g, t in zip(got, l2, strict=True)]
         exp = [e - t for e, t in zip(exp, l2, strict=True)]
-    return diagnose(got, weights, X, Y, tolerance=tolerance, expected=_as_dict(exp), **options)
+        found = found or _scale(got, exp, spec, per_sample, n, m_L, match)
+    return found or diagnose(got, weights, X, Y, tolerance=tolerance, expected=_as_dict(exp), **options)
 
 
 def _as_dict(exp) -> dict:

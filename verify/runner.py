@@ -322,6 +322,9 @@ def child_main(req_fd: int, res_fd: int, memory_mb: int) -> None:
                 answer = {"ok": True, **execute(convention, loaded, message["request"])}
         except ConventionError as exc:
             answer = {"ok": False, "problem": exc.as_dict()}
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            answer = {"ok": False, "problem": {"kind": "binding", "message": f"cannot call the code as the "
+                      f"options say ({type(exc).__name__}: {exc})", "detail": "", "layer": None}}
         except MemoryError:
             answer = {"ok": False, "problem": {"kind": "memory", "message": "the user's code ran out of "
                       f"memory (cap {memory_mb} MiB; raise --memory)", "detail": "", "layer": None}}

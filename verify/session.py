@@ -163,6 +163,28 @@ class Session:
         return explain(grad_W, exp, weights, X, Y, spec=self.spec, layout=self.layout,
                        per_sample=self.convention.per_sample, tolerance=report.tolerance, options=options)
 
+    def _other_layout(self, runner, cases) -> Diagnosis | None:
+        """Another layout under which the code agrees on every network (complex-step truth: this only
+        words a suggestion; the verdict stays FAIL). The two most revealing networks are tried first."""
+        from .layouts import alternatives
+
+        probe = [c for c in cases if c.n > 1 and len(set(c.sizes)) == len(c.sizes)][:1] + cases[:1]
+        probe += [c for c in cases if c not in probe]
+        saved = (self.layout, self.truth)
+        try:
+            for alt in alternatives(self.layout, bool(self.convention.per_sample)):
+                self.layout, self.truth = alt, "complex-step"
+                if all(self.run_case(runner, c)[0].ok for c in probe):
+                    flags = alt.flags(saved[0])
+                    self._layout_diagnosis = Diagnosis(
+                        "layout", f"another layout: your code agrees with the truth when called with "
+                        f"{flags}: pass {'these options' if ' --' in flags else 'this option'}",
+                        [flags], ())
+                    return self._layout_diagnosis
+        finally:
+            self.layout, self.truth = saved
+        return None
+
     def run(self, cases, sample=None, oracles=(), progress=None, shrink=True, declared_depths=None):
         result = CheckResult(self.name)
         result.setup = {"layout": self.layout.as_dict(), "convention": self.convention.as_dict(),
@@ -188,6 +210,12 @@ class Session:
                     forms += notes
                     if any(p.kind in CheckResult.FATES for p in report.problems):
                         break  # the child is gone: nothing more can be called
+                if not result.ok and result.fate is None:
+                    found = self._other_layout(runner, cases)
+                    if found is not None:
+                        result.notes.append(found.title)
+                        forms.append(f"layout detection: {found.title}")
+                        result.setup["detected_layout"] = found.evidence[0]
                 if shrink and not result.ok and result.fate is None:
                     from .shrink import shrink_failure
 
@@ -195,6 +223,10 @@ class Session:
             result.output = runner.output()
         result.notes = sorted(set(forms))
         result.diagnosis = combine([(r.diagnosis, len(r.sizes) - 1) for r in result.reports])
+        if "detected_layout" in result.setup:
+            result.diagnosis = self._layout_diagnosis
+        if "detected_layout" in result.setup:
+            result.notes = [n for n in result.notes if not n.startswith("layout detection")]
         depth = _depth_diagnosis(result.reports, declared_depths)
         if depth is not None:
             result.diagnosis = depth
