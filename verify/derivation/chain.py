@@ -10,6 +10,7 @@ import mpmath
 from . import syntax as S
 from .evaluate import TIME_LIMIT, Ctx, Rule, ev
 from .families import family_entry
+from .indexing import flat
 from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, uses_truth
 from .symbols import show
 from .truth import DELTA_KINDS, delta_truth
@@ -198,7 +199,8 @@ class Run:
         if fam is None or fam[0] not in DELTA_KINDS or not isinstance(fam[1], int) and fam[0] == "delta":
             return None
         truth = delta_truth(ctx.model, fam[0], fam[1] if isinstance(fam[1], int) else -1)
-        return None if truth is None or self.head is None or self.head.sub else truth
+        whole = self.head is not None and (not self.head.sub or [flat(x) for x in self.head.sub] == ["S"])
+        return truth if truth is not None and whole else None
 
     def _against_truth(self, fam, p, combo, ctx):
         """A definition of delta (or out-delta) must equal the truth: d cost / d z (per sample or mean)."""

@@ -195,12 +195,19 @@ def _index_edits(member, nodes, sum_vars, letters):
 def _number_index_edits(member, nodes, letters):
     """A number written where a sample letter belongs: S_{1j} for S_{ij}."""
     for node in nodes:
-        if not isinstance(node, S.Sym) or node.pre:
+        if not isinstance(node, S.Sym | S.Scripted) or (isinstance(node, S.Sym) and node.pre):
             continue
         for part in ("sub", "sup"):
             items = split_items(getattr(node, part))
             for k, item in enumerate(items):
-                if isinstance(item, S.Num):
+                if isinstance(item, S.Num) and isinstance(node, S.Scripted):
+                    for letter in letters:
+                        new = tuple(items[:k]) + (S.Sym(item.pos, letter),) + tuple(items[k + 1:])
+                        edited = S.Scripted(node.pos, node.base, node.pre, new if part == "sub" else node.sub,
+                                            new if part == "sup" else node.sup)
+                        yield (f"sample index: {flat(item)} at column {{col}} should be the sample {letter}",
+                               item.pos, _swap(member, node, edited), "sample_index")
+                elif isinstance(item, S.Num):
                     for letter in letters:
                         if len(letter) != 1:
                             continue

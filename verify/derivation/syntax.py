@@ -63,7 +63,8 @@ _LAYOUT = re.compile(r"\\(left|right)[.]|"
                      r"(?![A-Za-z])|(?<!\\)\\[,;!: ]|\\q?quad(?![A-Za-z])")
 _WRAPPERS = re.compile(r"\\(mathbf|boldsymbol|mathrm|mathit|mathsf|mathcal|bm|mathbb|operatorname)\{")
 _INDICATOR = re.compile(r"\\(mathbb|mathbf|mathds)\s*\{\s*[1I]\s*\}|\\mathbb\s*1")
-_TRANSPOSE = re.compile(r"\\(top|intercal|mathsf\s*\{\s*T\s*\}|mathrm\s*\{\s*T\s*\})(?![A-Za-z])")
+_TRANSPOSE = re.compile(r"\\(top|intercal|(mathsf|mathrm|rm|sf)\s*\{\s*T\s*\}|(mathsf|mathrm)\s+T)"
+                        r"(?![A-Za-z])")
 _LONE_SUB = re.compile(r"((?:^|[=(,+\-*&\[])\s*)_(?=[0-9{])")   # _0\nabla: a layer in front, no {}
 _SLASHED = re.compile(r"\\partial(\s*[^/=\s][^/=]*?)/(\s*)\\partial")
 _OLDFONT = re.compile(r"\\(cal|bf|rm|it)(?![A-Za-z])")
@@ -199,6 +200,9 @@ class _ToAST(Transformer):
     def binop(self, a, op, b):
         if str(op) == "/" and isinstance(a, Partial) and isinstance(b, Partial):
             return Deriv(a.pos, a.arg, b.arg)   # \partial L / \partial W
+        if (str(op) == "/" and isinstance(b, Partial) and isinstance(a, Bin) and a.op == "juxt"
+                and isinstance(a.right, Partial)):   # n \partial C / \partial z
+            return Bin(a.pos, "juxt", a.left, Deriv(a.right.pos, a.right.arg, b.arg))
         return Bin(_pos(op), _MULOPS[str(op)], a, b)
 
     def norm(self, _open, expr, _close):
