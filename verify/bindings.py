@@ -123,7 +123,10 @@ def parse_call(text: str, what: str = "--factory") -> CallTemplate:
         raise BindingError(f"{what} must look like Name(arg, key=arg), got {text!r}")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         raise BindingError(f"{what}: *args / **kwargs are not allowed")
-    return CallTemplate(_dotted(node.func), tuple(_arg(a) for a in node.args),
+    callee = _dotted(node.func)
+    if any(part.startswith("_") for part in callee.split(".")):
+        raise BindingError(f"{what}: private or dunder names are not allowed ({callee!r})")
+    return CallTemplate(callee, tuple(_arg(a) for a in node.args),
                         tuple((k.arg, _arg(k.value)) for k in node.keywords))
 
 

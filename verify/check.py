@@ -153,9 +153,14 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
     return result
 
 
-def assert_backprop_correct(fn, **options) -> CheckResult:
-    """Like :func:`check_implementation`; raises :class:`GradientMismatch` unless every case agrees."""
+def assert_backprop_correct(fn, flags: str | None = None, **options) -> CheckResult:
+    """Like :func:`check_implementation`; raises :class:`GradientMismatch` unless every case agrees.
+    ``flags``: the command line's options as one string ("--samples rows --weights in-out"); keywords win."""
     __tracebackhide__ = True  # pytest shows the caller's line, not ours
+    if flags:
+        from .impl_options import parse_flags
+
+        options = {**parse_flags(flags), **options}
     result = check_implementation(fn, **options)
     if not result.ok:
         raise GradientMismatch(result)

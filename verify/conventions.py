@@ -79,8 +79,11 @@ class Convention:
             raise ValueError(f"--update needs a positive learning rate, got {self.update!r}")
         if self.update is not None and self.grads:
             raise ValueError("--update and --grads exclude each other")
+        method = "." in self.target.rpartition(":")[2]
+        if self.factory and self.target and not method:
+            raise ValueError("--factory builds an object: it needs a FILE.py:Class.method target")
         try:
-            self.templates("." in self.target.rpartition(":")[2])
+            self.templates(method)
             for text in (self.params, self.grads):
                 for part in (text or "").split(","):
                     if part.strip():

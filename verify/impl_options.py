@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["IMPL_OPTIONS", "add_impl_options", "impl_kwargs"]
+__all__ = ["IMPL_OPTIONS", "add_impl_options", "impl_kwargs", "parse_flags"]
 
 
 def _float(text: str) -> float:
@@ -86,3 +86,38 @@ def add_impl_options(parser) -> None:
 def impl_kwargs(args) -> dict:
     """The check_implementation keywords from parsed arguments."""
     return {dest: getattr(args, dest) for dest, _ in IMPL_OPTIONS.values()}
+
+
+def parse_flags(text: str) -> dict:
+    """``"--samples rows --weights in-out --cost mse"`` -> check_implementation keywords (the CLI's flags,
+    for the Python API and the pytest fixture). Raises ValueError with a one-line reason."""
+    import shlex
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message):
+            raise ValueError(f"flags {text!r}: {message}")
+
+    parser = _Parser(add_help=False)
+    add_impl_options(parser)
+    network = {"--activation": "activation", "--output-activation": "output_activation", "--cost": "cost",
+               "--truth": "truth", "--sizes": "sizes", "--seed": "seed", "--batch": "batch",
+               "--sample": "sample"}
+    for flag, dest in network.items():
+        parser.add_argument(flag, dest=dest, default=argparse.SUPPRESS)
+    parser.add_argument("--biases", dest="bias", action="store_true", default=argparse.SUPPRESS)
+    given = vars(parser.parse_args(shlex.split(text)))
+    for key in ("seed", "batch", "sample"):
+        if key in given:
+            given[key] = int(given[key])
+    if "sizes" in given:
+        from .cases import parse_sizes
+
+        given["sizes"] = parse_sizes(given["sizes"])
+    defaults = vars(_defaults_parser().parse_args([]))
+    return {k: v for k, v in given.items() if k not in defaults or v != defaults[k]}
+
+
+def _defaults_parser():
+    parser = argparse.ArgumentParser(add_help=False)
+    add_impl_options(parser)
+    return parser

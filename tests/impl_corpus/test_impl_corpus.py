@@ -50,7 +50,8 @@ PLANTED = [
      "o = 1 / (1 + np.exp(-self.output))\n        self.dinputs = dvalues * (1 - o) * o", "phi_of_a"),
     ("rowsgd", "err = (err @ weights[k - 1].T) * outs[k - 1] * (1 - outs[k - 1])",
      "err = err @ weights[k - 1].T", "missing_phi"),
-    ("rowsgd", "grads[f\"dW{k}\"] = outs[k - 1].T @ err", "grads[f\"dW{k}\"] = err.T @ outs[k - 1]", "layout"),
+    ("rowsgd", "grads[f\"dW{k}\"] = outs[k - 1].T @ err", "grads[f\"dW{k}\"] = err.T @ outs[k - 1]",
+     "layout"),
     ("paper", "grads.insert(0, delta @ A[N].T / X.shape[1])",
      "g = A[N] @ delta.T / X.shape[1]\n        grads.insert(0, g if g.shape == weights[N].shape else g.T)",
      "transposed"),                                                   # wrong only where W_N is square
@@ -84,7 +85,8 @@ def _kinds(data) -> set:
     return kinds | ({data["diagnosis"]["kind"]} if data["diagnosis"] else set())
 
 
-@pytest.mark.parametrize("case", range(len(PLANTED)), ids=[f"{p[0]}-{p[3]}-{i}" for i, p in enumerate(PLANTED)])
+@pytest.mark.parametrize("case", range(len(PLANTED)),
+                         ids=[f"{p[0]}-{p[3]}-{i}" for i, p in enumerate(PLANTED)])
 def test_planted_bug_caught_with_its_diagnosis(case, tmp_path, capsys):
     style, old, new, kind = PLANTED[case]
     target, flags = STYLES[style]
