@@ -55,7 +55,8 @@ def test_hostile_code_never_passes(name, tmp_path):
 
 
 def test_a_flood_of_prints_keeps_json_valid(tmp_path):
-    (tmp_path / "user.py").write_text(CORRECT.replace("    A = [X]", "    print('x' * 3_000_000)\n    A = [X]"))
+    flood = CORRECT.replace("    A = [X]", "    print('x' * 3_000_000)\n    A = [X]")
+    (tmp_path / "user.py").write_text(flood)
     rc, out, _ = verify(tmp_path, "user.py:backprop", "--json", "--truth", "complex-step", "--sizes", "3,2,2")
     data = json.loads(out)
     assert rc == 0 and data["ok"]
@@ -78,5 +79,6 @@ def test_tracebacks_keep_every_frame_outside_the_verifier(tmp_path):
     (tmp_path / "helper.py").write_text("def deep(weights):\n    return weights[len(weights)]\n")
     (tmp_path / "user.py").write_text("from helper import deep\ndef backprop(weights, X, Y):\n"
                                       "    return deep(weights)\n")
-    rc, out, _ = verify(tmp_path, "user.py:backprop", "--no-color", "--sizes", "3,2,2", "--truth", "complex-step")
+    rc, out, _ = verify(tmp_path, "user.py:backprop", "--no-color", "--sizes", "3,2,2", "--truth",
+                        "complex-step")
     assert rc == 1 and "helper.py" in out and "user.py" in out and "conventions.py" not in out
