@@ -27,7 +27,7 @@ from derive.general.steps import GeneralProof, Step, apply_rule, compare, expand
 __all__ = ["prove_all", "prove_base", "prove_bias_gradient", "prove_direct", "prove_gradient", "prove_step"]
 
 _DPHI_TEXT = {"sigmoid": "phi(Z)(1 - phi(Z)) (eq 16/17)", "tanh": "1 - tanh(Z)^2", "relu": "Heaviside(Z)",
-              "identity": "1", "phi": "Dphi(Z)", "softmax": "-"}
+              "identity": "1", "phi": "Dphi(Z)", "softmax": "none on the softmax layer"}
 
 
 def _setting(net):
