@@ -59,7 +59,9 @@ class CostSpec:
             raise ValueError(f"--batch-reduction must be mean or sum, got {self.batch!r}")
         if self.nodes not in REDUCTIONS["nodes"]:
             raise ValueError(f"--node-reduction must be sum or mean, got {self.nodes!r}")
-        forms = _derive_costs().L2_FORMS
+        # derive.costs imports sympy: only load it when an L2 term or a non-default form asks for it
+        default = self.l2 is None and self.l2_form == "alpha/2n"
+        forms = (self.l2_form,) if default else _derive_costs().L2_FORMS
         if self.l2_form not in forms:
             raise ValueError(f"--l2-form must be one of {', '.join(forms)}, got {self.l2_form!r}")
         if self.l2 is not None and not (np.isfinite(self.l2) and self.l2 >= 0):
