@@ -243,8 +243,9 @@ class Child:
 
     def output(self) -> dict:
         """What the user's code printed (the first 64 KiB of each stream) and how much."""
-        for d in (self.out, self.err):
-            d.join(0.5)
+        if self.proc is not None and self.proc.poll() is not None:  # ended: its pipes are drained soon
+            for d in (self.out, self.err):
+                d.join(0.5)
         return {"stdout": self.out.text(), "stderr": self.err.text(), "stdout_bytes": self.out.total,
                 "stderr_bytes": self.err.total}
 

@@ -220,7 +220,7 @@ class Session:
                     from .shrink import shrink_failure
 
                     result.shrunk = shrink_failure(self, runner, result)
-            result.output = runner.output()
+        result.output = runner.output()  # after close: the child's pipes are drained
         result.notes = sorted(set(forms))
         result.diagnosis = combine([(r.diagnosis, len(r.sizes) - 1) for r in result.reports])
         if "detected_layout" in result.setup:
