@@ -28,3 +28,10 @@ def test_the_bug_is_found_and_named():
         assert_backprop_correct(buggy_backprop, truth="complex-step")
     assert caught.value.result.diagnosis.kind == "phi_wrong_layer"
     assert "phi' at the wrong layer" in str(caught.value)
+
+
+def test_row_major_code_with_the_cli_flags(backprop_check):
+    from row_major_backprop import backprop as row_major
+
+    backprop_check(row_major, "--biases --samples rows --weights in-out --bias-shape flat --l2 0.001 "
+                   "--args 'weights, biases, X, Y, 0.001'")
