@@ -9,7 +9,8 @@ import mpmath
 
 from . import syntax as S
 from .evaluate import TIME_LIMIT, Ctx, Rule, ev
-from .families import family_entry
+from .families import evaluate_rule, family_entry
+from .gradients import grad_truth
 from .indexing import flat
 from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, uses_truth
 from .symbols import show
@@ -150,7 +151,7 @@ class Run:
         self.combos += 1
         if is_def and self.definer in values:
             self.defined_ok.add(fam)
-            if fam[0] in DELTA_KINDS and self.definer in values and (p, fam) not in self.truth_checked:
+            if fam[0] in (*DELTA_KINDS, "grad") and (p, fam) not in self.truth_checked:
                 self.truth_checked.add((p, fam))
                 self._against_truth(fam, p, combo, ctx)
         order = sorted(values)
@@ -205,6 +206,9 @@ class Run:
     def _against_truth(self, fam, p, combo, ctx):
         """A definition of delta (or out-delta) must equal the truth: d cost / d z (per sample or mean)."""
         kind, layer = fam
+        if kind == "grad":
+            self._grad_against_truth(layer, p, combo, ctx)
+            return
         truth = delta_truth(ctx.model, kind, layer if isinstance(layer, int) else -1)
         if truth is None:
             return
@@ -220,6 +224,22 @@ class Run:
             return
         diff = compare(truth, value)
         self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
+
+    def _grad_against_truth(self, N, p, combo, ctx):
+        """A defined gradient (D^{(l)} := ...) must equal d cost / d [b | W] of its layer."""
+        truth = grad_truth(ctx.model, N, bool(ctx.notation.config.bias))
+        letter = self.rule.binds.get("layer")
+        try:
+            value = require_finite(evaluate_rule(self.rule, {letter: ctx.notation.layer_binding(N)}
+                                                 if letter else {}, ctx))
+        except EvalError as exc:
+            self.truth_notes.add(f"not compared with the truth: {exc}")
+            return
+        diff = compare(truth, value)
+        if diff is None:
+            self.truth_ok = True
+        else:
+            self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
 
     def _undefine(self, fam, is_def):
         if not is_def or self.rule is None or fam not in self.defining:
@@ -306,7 +326,9 @@ class Run:
         if self.defining:
             if self.truth_ok:
                 var = "a" if any(f[0] == "outdelta" for f in self.defining) else "z"
-                notes.insert(0, f"checked against the truth: d cost / d {var} of the network (per sample)")
+                what = (f"d cost / d {var} of the network (per sample)" if not any(
+                    f[0] == "grad" for f in self.defining) else "the sympy ground truth of the gradient")
+                notes.insert(0, f"checked against the truth: {what}")
             notes += sorted(self.truth_notes)
             return Verdict(status=DEFINITION, defines=defines, notes=notes, **self.base), rules
         if self.unsupported:

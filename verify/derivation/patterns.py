@@ -18,7 +18,7 @@ from .symbols import is_T, strip
 __all__ = ["Pattern", "Spec", "compile_pattern", "parse_spec", "match", "split_items", "SpecError"]
 
 QUANTITIES = {"W", "Wb", "b", "z", "a", "a1", "x", "y", "label", "delta", "cost", "sample_cost", "grad_a",
-              "grad_W", "grad_b", "size", "batch"}
+              "grad_W", "grad_b", "grad_Wb", "size", "batch"}
 _SPEC = re.compile(r"^(?P<q>[A-Za-z_][A-Za-z_0-9]*)(\[(?P<layer>[^\]]+)\])?(\((?P<idx>[^)]*)\))?$")
 
 

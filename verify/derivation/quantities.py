@@ -11,6 +11,7 @@ import mpmath
 from . import syntax as S
 from .evaluate import flat, index_value, is_free_index
 from .families import family_entry
+from .gradients import grad_layer, grad_value
 from .symbols import show, strip, transpose_of
 from .values import Mat, OutOfRange, Unsupported
 
@@ -98,6 +99,8 @@ class Quantities:
             return mpmath.mpf(ctx.model.sizes[self._doc_layer(spec, bind, ctx, sym.pos) - self.base])
         if q == "delta":
             return self._delta(spec, bind, T, sym, ctx)
+        if q == "grad_Wb":
+            return grad_value(self, spec, bind, T, sym, ctx)
         if q == "label":
             return mpmath.mpf(self._label(self._sample(spec, bind, 0, ctx, sym.pos), ctx))
         P = self._paper(spec, bind, ctx, sym.pos)
@@ -215,6 +218,8 @@ class Quantities:
         found = self.resolve(sym) if isinstance(sym, S.Sym) else None
         if found is not None:
             spec, bind, _ = found
+            if spec.quantity == "grad_Wb":
+                return ("grad", grad_layer(self, spec, bind, ctx, sym.pos))
             if spec.quantity != "delta":
                 return None
             return ("delta", self._doc_layer(spec, bind, ctx, sym.pos) - self.base)

@@ -283,6 +283,8 @@ class TableNotation(Quantities, Variables):
         kind, key = fam
         if kind == "delta":
             return f"δ^({key + self.base})"
+        if kind == "grad":
+            return f"∂cost/∂W of layer {key + self.base}"
         return str(key)
 
     def describe_layer(self, paper_layer: int) -> str:
