@@ -26,7 +26,8 @@ LIMITS = {
     "memory": 2 * 2**30,     # bytes, estimated before allocating
     "seconds": 3600.0,       # estimated time of the ground truth
 }
-SECONDS_PER_OP = 1e-6  # symbolic truth, per sample and downstream multiply-add (bench/verify_targets.py)
+SECONDS_PER_OP = 1e-7     # per-layer truth, per arb multiply-add (bench/truth_scale.py)
+SECONDS_PER_ENTRY = 1e-4  # comparing one entry (truth, two oracles, report row)
 
 
 class InvalidArgument(ValueError):
@@ -79,19 +80,16 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 
 def estimate(sizes, n: int, entries: int | None, truth: str = "symbolic") -> tuple[int, float]:
     """(bytes, seconds) of checking ``entries`` (None: all) of a network: arrays (weights, gradients,
-    oracles' copies, activations) and the symbolic truth's work, each entry costing n multiply-adds per
-    weight downstream of it."""
+    oracles' copies, activations) and the symbolic truth's work (all layers at once, then per entry)."""
     shapes = list(zip(sizes[1:], sizes[:-1], strict=False))
     weights = sum(r * c for r, c in shapes)
     memory = 8 * (6 * weights + 8 * n * sum(sizes))
     if truth != "symbolic":
         return memory, 0.0
-    ops = 0.0
-    for N, (r, c) in enumerate(shapes):
-        share = r * c if entries is None else min(r * c, entries // len(shapes) + 4)
-        downstream = sum(a * b for a, b in shapes[N + 1:]) + sizes[N + 1]
-        ops += share * n * downstream
-    return memory, ops * SECONDS_PER_OP
+    # the per-layer truth (derive.layer_truth): forward and backward matrix products in arb, ~3 n
+    # multiply-adds per weight whatever the number of entries; then the entry-by-entry comparison
+    checked = weights if entries is None else min(weights, entries + 4 * len(shapes))
+    return memory, 3 * n * weights * SECONDS_PER_OP + checked * SECONDS_PER_ENTRY
 
 
 def check_budget(sizes, n: int, entries: int | None, truth: str = "symbolic") -> None:
