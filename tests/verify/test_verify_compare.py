@@ -177,3 +177,18 @@ def test_progress_shows_counts_and_eta_only_after_the_delay():
         display.stop()
         text = buffer.getvalue()
         assert ("3/7" in text and "ETA" in text) is shown, text
+
+
+def test_vectorised_oracle_errors_equal_the_entry_by_entry_ones():
+    from verify.compare import _oracle_relative, _relative
+    from verify.oracles import central_difference, complex_step
+    from verify.truth import symbolic
+
+    weights, X, Y = Case("r", (5, 4, 3), 3, seed=4).data()
+    truth = symbolic(weights, X, Y)
+    keys = list(truth)
+    oracles = {"cs": complex_step(weights, X, Y), "cd": central_difference(weights, X, Y)}
+    fast = _oracle_relative(keys, truth, oracles)
+    for name, values in oracles.items():
+        slow = max(_relative(values[k], truth[k]) for k in keys)
+        assert abs(fast[name] - slow) <= 1e-6 * slow + 1e-300, (name, fast[name], slow)
