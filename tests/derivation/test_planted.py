@@ -16,7 +16,7 @@ def test_correct_derivation_holds_everywhere(checker):
     verdicts, report = _verdicts(document(), checker)
     assert report.exit_code == 0
     statuses = {label: v.status for label, v in verdicts.items()}
-    assert statuses == {"1": "holds", "2": "definition", "3": "holds", "4": "definition", "5": "definition",
+    assert statuses == {"1": "holds", "2": "holds", "3": "holds", "4": "definition", "5": "holds",
                         "6": "holds", "7": "holds", "8": "holds", "9": "holds", "10": "holds"}
     assert "ground truth" in verdicts["3"].how and "i, j" in verdicts["7"].how
 
@@ -91,7 +91,7 @@ $$\\frac{\\partial C}{\\partial w^{(3)}_{jk}} = \\delta^{(3)}_j a^{(2)}_k \\tag{
 
 def test_standard_notation_derivation_holds(checker):
     verdicts, report = _verdicts(STANDARD, checker)
-    assert [verdicts[k].status for k in "12345"] == ["definition", "holds", "holds", "holds", "holds"]
+    assert [verdicts[k].status for k in "12345"] == ["holds", "holds", "holds", "holds", "holds"]
     assert "l" in verdicts["3"].how and report.exit_code == 0
 
 

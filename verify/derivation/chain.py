@@ -62,6 +62,7 @@ class Run:
         self.truth_checked: set = set()
         self.truth_notes: set = set()
         self.truth_ok = False
+        self.truth_matched: set = set()
         self.variables = variables_of(members, notation) | defs.variables() | self.entries
 
     def _ctx(self, p, combo):
@@ -221,6 +222,7 @@ class Run:
             return
         if compare(truth, value) is None or compare(scale(truth, mpmath.mpf(1) / ctx.model.n), value) is None:
             self.truth_ok = True
+            self.truth_matched.add((p, fam))
             return
         diff = compare(truth, value)
         self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
@@ -238,6 +240,7 @@ class Run:
         diff = compare(truth, value)
         if diff is None:
             self.truth_ok = True
+            self.truth_matched.add((p, ("grad", N)))
         else:
             self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
 
@@ -330,6 +333,11 @@ class Run:
                     f[0] == "grad" for f in self.defining) else "the sympy ground truth of the gradient")
                 notes.insert(0, f"checked against the truth: {what}")
             notes += sorted(self.truth_notes)
+            every = {(p, f) for p in range(len(self.models)) for f in self.defining}
+            if self.truth_ok and not self.truth_notes and every <= self.truth_matched and not partial:
+                how = (f"the definition equals the truth at {len(self.models)} random exact rational points "
+                       f"for every layer it defines")
+                return Verdict(status=HOLDS, how=how, defines=defines, notes=notes, **self.base), rules
             return Verdict(status=DEFINITION, defines=defines, notes=notes, **self.base), rules
         if self.unsupported:
             k, exc = next(iter(sorted(self.unsupported.items())))
