@@ -20,6 +20,8 @@ from derive.functions import ACTIVATIONS, COSTS
 from derive.general.present import proof_to_dict, render
 from derive.general.proof import prove_all
 from derive.general.rules import RULES
+from derive.general.table import ACTIVATIONS as KNOWN_ACTIVATIONS
+from derive.general.table import COSTS as KNOWN_COSTS
 from derive.network import build_network
 
 __all__ = ["main", "parse", "run_cli"]
@@ -63,6 +65,9 @@ def parse(argv):
     if not 1 <= args.depth <= 6:
         raise ValueError(f"--depth must be between 1 and 6 (got {args.depth})")
     build_network((1, 1), 1, args.activation, args.cost, args.bias, args.output_activation)
+    for name in (args.activation, args.output_activation, args.cost):
+        if name is not None and name not in KNOWN_ACTIVATIONS + KNOWN_COSTS:
+            raise ValueError(f"the general proof has no table entry for {name!r} (registry out of step)")
     if args.output_activation == args.activation:
         args.output_activation = None
     return args
