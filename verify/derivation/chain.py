@@ -33,7 +33,12 @@ __all__ = ["Run", "digest"]
 
 
 def digest(rule) -> str:
-    return hashlib.sha1(repr((rule.pattern, rule.rhs, rule.layers)).encode()).hexdigest()[:12]
+    """A short fingerprint of a rule's content (cached on the rule, per set of layers it covers)."""
+    cached = rule.__dict__.get("_digest")
+    if cached is None or cached[0] != rule.layers:
+        text = hashlib.sha1(repr((rule.pattern, rule.rhs, rule.layers)).encode()).hexdigest()[:12]
+        cached = rule.__dict__["_digest"] = (rule.layers, text)
+    return cached[1]
 
 
 class Run:

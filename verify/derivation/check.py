@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 import mpmath
 
@@ -92,7 +93,7 @@ class Checker:
     @staticmethod
     def _key(config, text, defs):
         """Text, configuration and every definition the equation uses, directly or through others."""
-        names, used, seen = {x.name for x in _syms(text)}, [], set()
+        names, used, seen = set(_names(text)), [], set()
         changed = True
         while changed:
             changed = False
@@ -100,8 +101,7 @@ class Checker:
                 if id(r) not in seen and r.pattern.name in names:
                     used.append(r)
                     seen.add(id(r))
-                    if r.rhs is not None:
-                        names |= {x.name for x in S.walk(r.rhs) if isinstance(x, S.Sym)}
+                    names |= _rhs_names(r)
                     changed = True
         deps = tuple((r.kind, r.label, digest(r)) for r in used)
         return (config, text, deps)
@@ -164,6 +164,7 @@ def _function_head(member, defs):
     return None
 
 
+@lru_cache(maxsize=8192)
 def _has_text(text) -> bool:
     try:
         members, _ = S.parse_chain(text)
@@ -172,12 +173,21 @@ def _has_text(text) -> bool:
     return any(isinstance(x, S.Text) for m in members for x in S.walk(m))
 
 
-def _syms(text):
+@lru_cache(maxsize=8192)
+def _names(text) -> frozenset:
     try:
         members, _ = S.parse_chain(text)
     except S.ParseError:
-        return []
-    return [x for m in members for x in S.walk(m) if isinstance(x, S.Sym)]
+        return frozenset()
+    return frozenset(x.name for m in members for x in S.walk(m) if isinstance(x, S.Sym))
+
+
+def _rhs_names(rule) -> frozenset:
+    """The symbol names of a rule's right side, computed once per rule."""
+    if "_names" not in rule.__dict__:
+        rule.__dict__["_names"] = frozenset(x.name for x in S.walk(rule.rhs) if isinstance(x, S.Sym)) \
+            if rule.rhs is not None else frozenset()
+    return rule.__dict__["_names"]
 
 
 def _copy(v: Verdict) -> Verdict:

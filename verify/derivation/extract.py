@@ -78,6 +78,8 @@ def start_of(cuts: list) -> int:
 
 def _split_quads(text: str, offset: int) -> list[Part]:
     """Split at top-level ``\\quad`` (outside braces and matrices); drop text-only commentary parts."""
+    if "quad" not in text:
+        return [Part(_strip_punct(text), offset)] if text.strip() else []
     cuts, depth, menv, i = [], 0, 0, 0
     while i < len(text):
         m = _MATRIX.match(text, i)
