@@ -22,6 +22,7 @@ from .accumulate import accumulator_update
 from .chain import Run, digest
 from .evaluate import Definitions, Rule
 from .extract import Config, Document, read_document
+from .hints import REPORT_HINT_SECONDS
 from .model import DPS, Model
 from .notation import make_notation
 from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Report, Verdict, compare
@@ -56,6 +57,7 @@ class Checker:
         notation = make_notation(doc.config)
         models = self.models(doc.config)
         defs = Definitions()
+        defs.hint_deadline = time.monotonic() + REPORT_HINT_SECONDS
         verdicts, rechecked, seen, used = [], 0, set(), set()
         for display in doc.displays:
             parts_out = []

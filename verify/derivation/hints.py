@@ -7,6 +7,8 @@ counterexample is reported, its layer named in the document's own numbering.
 """
 from __future__ import annotations
 
+import time
+
 from . import syntax as S
 from .edits import edits
 from .evaluate import ev
@@ -18,19 +20,22 @@ from .values import OutOfRange
 __all__ = ["hint_for", "value_hint"]
 
 MAX_EDITS = 200
+HINT_SECONDS = 0.3   # a hint is a help, not a verdict: its search is bounded per failing equation
+REPORT_HINT_SECONDS = 1.5   # ... and per check of a whole document
 
 
 def hint_for(run, failure) -> tuple[str, str]:
     """(text, kind) for a failure of a chain check (``run`` is the check's Run); when the first instance
     gives no hint, a few other failing instances (index values, points) are tried."""
+    deadline = min(time.monotonic() + HINT_SECONDS, getattr(run.defs, "hint_deadline", float("inf")))
     for instance in [failure] + failure.get("more", []):
-        found = _hint(run, instance)
-        if found[0]:
+        found = _hint(run, instance, deadline)
+        if found[0] or time.monotonic() > deadline:
             return found
     return "", ""
 
 
-def _hint(run, failure) -> tuple[str, str]:
+def _hint(run, failure, deadline) -> tuple[str, str]:
     n = run.models[0].n
     values = failure["values"] if failure["error"] is None else None
     if values is not None:
@@ -49,7 +54,7 @@ def _hint(run, failure) -> tuple[str, str]:
         text = _bias_hint(run, failure, model, describe)
         if text:
             return text, "bias"
-    found = _edit_hint(run, failure)
+    found = _edit_hint(run, failure, deadline)
     if found[0]:
         return found
     shape = _shape_hint(run, failure)
@@ -107,7 +112,7 @@ def _layer_slots(notation):
     return slots
 
 
-def _edit_hint(run, failure) -> tuple[str, str]:
+def _edit_hint(run, failure, deadline) -> tuple[str, str]:
     where = failure["where"]
     ctx = run._ctx(failure["point"], failure["bind"])
     pairs = [where] if isinstance(where, tuple) else _neighbours(run, where)
@@ -132,7 +137,7 @@ def _edit_hint(run, failure) -> tuple[str, str]:
         for text, pos, edited, kind in edits(member, _layer_slots(run.notation), sums, letters, samples,
                                              run.samples, swap):
             tried += 1
-            if tried > MAX_EDITS:
+            if tried > MAX_EDITS or time.monotonic() > deadline:
                 return "", ""
             try:
                 value = ev(edited, ctx)
