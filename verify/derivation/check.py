@@ -22,7 +22,7 @@ from .accumulate import accumulator_update
 from .chain import Run, digest
 from .evaluate import Definitions, Rule
 from .extract import Config, Document, read_document
-from .hints import REPORT_HINT_SECONDS
+from .hints import REPORT_HINT_EDITS
 from .model import DPS, Model
 from .notation import make_notation
 from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Report, Verdict, compare
@@ -57,7 +57,7 @@ class Checker:
         notation = make_notation(doc.config)
         models = self.models(doc.config)
         defs = Definitions()
-        defs.hint_deadline = time.monotonic() + REPORT_HINT_SECONDS
+        defs.hint_edits = REPORT_HINT_EDITS
         verdicts, rechecked, seen, used = [], 0, set(), set()
         for display in doc.displays:
             parts_out = []

@@ -20,14 +20,14 @@ from .values import OutOfRange
 __all__ = ["hint_for", "value_hint"]
 
 MAX_EDITS = 200
-HINT_SECONDS = 0.3   # a hint is a help, not a verdict: its search is bounded per failing equation
-REPORT_HINT_SECONDS = 1.5   # ... and per check of a whole document
+HINT_SECONDS = 5.0   # a hint is a help, not a verdict: its search is bounded per failing equation
+REPORT_HINT_EDITS = 2000   # ... and per check of a whole document (a count: the same hints on any machine)
 
 
 def hint_for(run, failure) -> tuple[str, str]:
     """(text, kind) for a failure of a chain check (``run`` is the check's Run); when the first instance
     gives no hint, a few other failing instances (index values, points) are tried."""
-    deadline = min(time.monotonic() + HINT_SECONDS, getattr(run.defs, "hint_deadline", float("inf")))
+    deadline = time.monotonic() + HINT_SECONDS
     for instance in [failure] + failure.get("more", []):
         found = _hint(run, instance, deadline)
         if found[0] or time.monotonic() > deadline:
@@ -137,7 +137,8 @@ def _edit_hint(run, failure, deadline) -> tuple[str, str]:
         for text, pos, edited, kind in edits(member, _layer_slots(run.notation), sums, letters, samples,
                                              run.samples, swap):
             tried += 1
-            if tried > MAX_EDITS or time.monotonic() > deadline:
+            run.defs.hint_edits = getattr(run.defs, "hint_edits", REPORT_HINT_EDITS) - 1
+            if tried > MAX_EDITS or run.defs.hint_edits < 0 or time.monotonic() > deadline:
                 return "", ""
             try:
                 value = ev(edited, ctx)
