@@ -13,8 +13,7 @@ from .cases import Case, impl_cases
 from .compare import Report
 from .diagnose import Diagnosis
 from .errors import check_impl_args
-
-AUTO_LIMIT, AUTO_SAMPLE = 2000, 300
+from .session import AUTO_LIMIT, AUTO_SAMPLE, FATES, Session
 
 __all__ = ["CheckResult", "GradientMismatch", "assert_backprop_correct", "check_implementation"]
 
@@ -33,7 +32,7 @@ class CheckResult:
     output: dict = field(default_factory=dict)      # what the user's code printed (captured apart)
     shrunk: dict | None = None                      # the smallest failing network found
 
-    FATES = ("exit", "crash", "timeout", "memory")
+    FATES = FATES
 
     @property
     def ok(self) -> bool:
@@ -131,8 +130,6 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
     cost_expr, batch_reduction, node_reduction, l2, l2_form), ``depths`` the depths the code supports,
     ``shrink`` the smallest failing network. Networks above AUTO_LIMIT weights are sampled.
     """
-    from .session import Session
-
     start = time.perf_counter()
     names = (activation, cost, output_activation, truth)
     checked_fn = fn if callable(fn) or not isinstance(fn, str) else _named  # a "FILE.py:f" string passes
@@ -147,8 +144,8 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
                              l2_form=l2_form, timeout=timeout, memory=memory, isolate=isolate, repeat=repeat)
     cases = cases or impl_cases(seed, sizes, batch, depths=depths, activation=activation,
                                 cost=cost, bias=bias, output_activation=output_activation)
-    result = session.run(cases, sample=sample, oracles=oracles, progress=progress, shrink=shrink,
-                         declared_depths=depths)
+    result = session.run(CheckResult(name or _name(fn)), cases, sample=sample, oracles=oracles,
+                         progress=progress, shrink=shrink, declared_depths=depths)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -110,10 +110,11 @@ def check_budget(sizes, n: int, entries: int | None, truth: str = "symbolic") ->
 
 
 def check_names(activation, cost, output_activation=None, truth=None) -> None:
-    from .functions import ACTIVATIONS, COSTS
+    from .functions import ACTIVATIONS, COSTS, USER_COSTS
     from .truth import TRUTHS
 
-    for what, value, table in (("activation", activation, ACTIVATIONS), ("cost", cost, COSTS),
+    costs = {**COSTS, **USER_COSTS}  # USER_COSTS: verify impl's --cost-expr / reductions (verify.usercost)
+    for what, value, table in (("activation", activation, ACTIVATIONS), ("cost", cost, costs),
                                ("output_activation", output_activation, ACTIVATIONS),
                                ("truth", truth, TRUTHS)):
         if value is None and what in ("output_activation", "truth"):

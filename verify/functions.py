@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "BASE_COST", "COSTS", "SOFTMAX", "d_activation", "forward", "output_function",
-           "sample_costs", "total_cost"]
+__all__ = ["ACTIVATIONS", "BASE_COST", "COSTS", "SOFTMAX", "USER_COSTS", "d_activation", "forward",
+           "output_function", "sample_costs", "total_cost"]
 
 
 def _sigmoid(z):
@@ -61,12 +61,13 @@ def _softmax_ce(A, Y, Z):
 COSTS = {"logloss": _logloss, "mse": _mse, "softmax_ce": _softmax_ce}
 SOFTMAX = {"softmax_ce"}  # costs that own a softmax output layer (verify.usercost registers scaled ones)
 BASE_COST: dict[str, str] = {}  # a registered scaled cost -> the registry cost it scales (for bug models)
+USER_COSTS: dict = {}  # costs registered at run time by verify.usercost (kept apart from the registry COSTS)
 
 
 def _check_names(activation: str, cost: str) -> None:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose from {', '.join(ACTIVATIONS)}")
-    if cost not in COSTS:
+    if cost not in COSTS and cost not in USER_COSTS:
         raise ValueError(f"unknown cost {cost!r}; choose from {', '.join(COSTS)}")
 
 
@@ -94,7 +95,7 @@ def forward(weights, X, activation="sigmoid", cost="logloss", output_activation=
 
 def sample_costs(A_L, Y, Z_L, cost="logloss"):
     """Per-sample cost lambda_s, shape (n,), from the output layer (eq 18 summed over output nodes)."""
-    return COSTS[cost](A_L, Y, Z_L)
+    return (COSTS.get(cost) or USER_COSTS[cost])(A_L, Y, Z_L)
 
 
 def total_cost(weights, X, Y, activation="sigmoid", cost="logloss", output_activation=None, biases=None):

@@ -15,7 +15,6 @@ from dataclasses import replace
 import numpy as np
 
 from .cases import Case
-from .check import AUTO_LIMIT, AUTO_SAMPLE, CheckResult
 from .compare import Report, compare
 from .conventions import Convention, Loaded
 from .diagnose import Diagnosis, combine
@@ -25,7 +24,10 @@ from .layouts import Layout
 from .tolerances import Tolerance, tolerance_for
 from .usercost import CostSpec
 
-__all__ = ["Session"]
+__all__ = ["AUTO_LIMIT", "AUTO_SAMPLE", "FATES", "Session"]
+
+AUTO_LIMIT, AUTO_SAMPLE = 2000, 300  # networks above AUTO_LIMIT weights: AUTO_SAMPLE sampled entries
+FATES = ("exit", "crash", "timeout", "memory")  # the user's code took the process down: exit status 2
 
 _CALL_KINDS = ("exception", "exit", "crash", "timeout", "memory", "binding", "type", "count", "shape")
 
@@ -185,8 +187,8 @@ class Session:
             self.layout, self.truth = saved
         return None
 
-    def run(self, cases, sample=None, oracles=(), progress=None, shrink=True, declared_depths=None):
-        result = CheckResult(self.name)
+    def run(self, result, cases, sample=None, oracles=(), progress=None, shrink=True, declared_depths=None):
+        """Fill ``result`` (an empty CheckResult) with one Report per case, the diagnosis and notes."""
         result.setup = {"layout": self.layout.as_dict(), "convention": self.convention.as_dict(),
                         "cost": self.spec.as_dict(), "isolated": bool(self.isolate)}
         forms = []
@@ -208,7 +210,7 @@ class Session:
                     report, notes = self.run_case(runner, case, sample, oracles)
                     result.reports.append(report)
                     forms += notes
-                    if any(p.kind in CheckResult.FATES for p in report.problems):
+                    if any(p.kind in FATES for p in report.problems):
                         break  # the child is gone: nothing more can be called
                 if not result.ok and result.fate is None:
                     found = self._other_layout(runner, cases)

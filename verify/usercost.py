@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .functions import BASE_COST, COSTS, SOFTMAX
+from .functions import BASE_COST, SOFTMAX, USER_COSTS
 from .truth import TRUTHS
 
 __all__ = ["REDUCTIONS", "CostSpec"]
@@ -93,8 +93,8 @@ class CostSpec:
         scale = sympy.Integer(n if self.batch == "sum" else 1) / (m_L if self.nodes == "mean" else 1)
         softmax = self.expr is None and self.cost in SOFTMAX
         name = derive_costs.register_cost(base, scale, softmax=softmax, label=self.describe())
-        if name not in COSTS:
-            COSTS[name] = _numeric(base, float(scale))
+        if name not in USER_COSTS:
+            USER_COSTS[name] = _numeric(base, float(scale))
             if softmax:
                 SOFTMAX.add(name)
             if self.expr is None:
