@@ -112,3 +112,44 @@ def test_fixture_takes_cli_flags(tmp_path):
                            "complex-step", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
                           timeout=300)
     assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def _paper(weights, X, Y):
+    A = [X]
+    for W in weights:
+        A.append(1 / (1 + np.exp(-W @ A[-1])))
+    delta, grads = A[-1] - Y, [None] * len(weights)
+    for N in reversed(range(len(weights))):
+        grads[N] = delta @ A[N].T / X.shape[1]
+        delta = (weights[N].T @ delta) * A[N] * (1 - A[N])
+    return grads
+
+
+def test_nondeterminism_is_a_failure():
+    rng = np.random.default_rng()
+
+    def noisy(weights, X, Y):
+        return [g + rng.normal(scale=1e-3, size=g.shape) for g in _paper(weights, X, Y)]
+
+    result = check_implementation(noisy, truth="complex-step", sizes=(3, 2, 2), shrink=False)
+    assert not result.ok and any(p.kind == "nondeterministic" for r in result.reports for p in r.problems)
+
+
+def test_float32_gradients_are_noted():
+    def single(weights, X, Y):
+        return [g.astype(np.float32) for g in _paper(weights, X, Y)]
+
+    result = check_implementation(single, truth="complex-step", sizes=(3, 2, 2))
+    assert result.ok and any("float32" in note for note in result.notes)
+
+
+def test_input_mutation_is_a_failure():
+    def stepping(weights, X, Y):
+        grads = _paper(weights, X, Y)
+        for W, g in zip(weights, grads, strict=True):
+            W -= 0.1 * g
+        return grads
+
+    result = check_implementation(stepping, truth="complex-step", sizes=(3, 2, 2), shrink=False)
+    assert not result.ok and any(p.kind == "mutation" and "W_0" in p.message
+                                 for r in result.reports for p in r.problems)
