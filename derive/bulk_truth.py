@@ -26,7 +26,8 @@ the activations (eq 14) - nothing is rounded to float64 on the way.
 
 Arithmetic: ``arb`` balls (midpoint + radius) at ``prec`` bits; every operation's rounding is inside the
 ball, so each result comes with a certified bound. The precision starts at dps + 12 digits and doubles
-until every entry is certified to dps + 2 significant digits (an exact zero is certified). The value is
+until every entry is certified to dps + 2 significant digits (an exact zero is certified; an entry whose
+value may be 0 - its ball contains 0 - to dps + 2 digits of the largest entry of its matrix). The value is
 handed out as a double-double hi + lo (about 32 digits) with a certified absolute error bound ``err``.
 ReLU: phi'(z) = Heaviside(z) needs the sign of z; a ball that contains 0 but is not exactly 0 raises the
 precision; an exact 0 (the kink) gives 0, as the stage-by-stage route does.
@@ -255,13 +256,22 @@ def _evaluate(bundle, Ws_f, X_f, Y_f, bs_f, prec: int, progress):
 
 
 def _accuracy(G) -> float:
-    """The smallest relative accuracy (bits) of the nonzero entries; inf when all are exact zeros."""
+    """The smallest accuracy (bits) of the entries: relative to the entry, or - for an entry whose true
+    value may be 0 (cancellation, e.g. a softmax bias gradient) - relative to the largest entry of the
+    matrix; inf when all are exact zeros."""
+    entries = G.entries()
+    scale = max((abs(float(x.mid())) for x in entries), default=0.0)
     worst = math.inf
-    for x in G.entries():
+    for x in entries:
         if not x.is_finite():
             raise _Undecided("non-finite ball")
-        if not x.is_zero():
-            worst = min(worst, x.rel_accuracy_bits())
+        if x.is_zero():
+            continue
+        bits = x.rel_accuracy_bits()
+        rad = float(x.rad())
+        if scale > 0 and rad > 0:
+            bits = max(bits, math.log2(scale) - math.log2(rad))
+        worst = min(worst, bits)
     return worst
 
 
@@ -275,8 +285,8 @@ def _certified(G) -> Gradient:
         h = float(mid)
         low = float(mid - h)
         hi[k], lo[k] = h, low
-        err[k] = float(x.rad()) * (1 + 2.0**-40) + abs(low) * 2.0**-52
-    if not (np.all(np.isfinite(hi)) and np.all(np.abs(hi[hi != 0]) > 2.0**-960)):
+        err[k] = float(x.rad()) * (1 + 2.0**-40) + abs(low) * 2.0**-52 + 2.0**-1074  # + underflow of lo
+    if not np.all(np.isfinite(hi)):
         raise ArithmeticError("a gradient entry lies outside the float64 range; it cannot be compared")
     shape = (rows, cols)
     return Gradient(hi.reshape(shape), lo.reshape(shape), err.reshape(shape))
