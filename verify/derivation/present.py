@@ -123,6 +123,7 @@ def to_json(report: Report) -> str:
     nums = report.numbered
     data = {
         "path": report.path,
+        "file": report.path,   # the name docs/json.md used before the contract's "path"
         "method": report.method,
         "config": {"notation": report.config.notation, "sizes": list(report.config.sizes),
                    "batch": report.config.batch, "activation": report.config.activation,
