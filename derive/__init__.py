@@ -34,17 +34,16 @@ W_N[r, c] = {}_N w_{c+1}^{r+1}.
 from __future__ import annotations
 
 import importlib
-import types
 
 # Lazy exports (PEP 562): ``import derive`` costs nothing; each name imports its module on first use, so
 # a command imports only what it uses (the per-layer truth with a warm cache never imports sympy).
 _EXPORTS = {
-    "backprop_deltas": "closed_form", "closed_form": "closed_form", "closed_form_bias": "closed_form",
-    "output_delta": "closed_form", "estimate_seconds": "cost_model", "LIMITS": "errors",
+    "backprop_deltas": "closed_forms", "closed_form": "closed_forms", "closed_form_bias": "closed_forms",
+    "output_delta": "closed_forms", "estimate_seconds": "cost_model", "LIMITS": "errors",
     "InvalidArgument": "errors", "ground_truth_at": "evaluate", "ACTIVATIONS": "functions",
-    "COSTS": "functions", "Activation": "functions", "Cost": "functions", "ground_truth": "ground_truth",
-    "ground_truth_bias": "ground_truth", "Network": "network", "build_network": "network",
-    "Proof": "prove", "prove": "prove", "layer_truth": "bulk_truth", "LayerTruth": "bulk_truth",
+    "COSTS": "functions", "Activation": "functions", "Cost": "functions", "ground_truth": "symbolic_truth",
+    "ground_truth_bias": "symbolic_truth", "Network": "network", "build_network": "network",
+    "Proof": "proof", "prove": "proof", "layer_truth": "bulk_truth", "LayerTruth": "bulk_truth",
     "configure_cache": "cache",
 }
 
@@ -62,16 +61,7 @@ def __getattr__(name: str):
     module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
     value = getattr(module, "configure" if name == "configure_cache" else name)
     globals()[name] = value
-    _rebind()
     return value
-
-
-def _rebind() -> None:
-    """``closed_form``, ``ground_truth`` and ``prove`` are functions named like their modules: importing the
-    module sets the package attribute to the module, so it is set back to the function."""
-    for name in ("closed_form", "ground_truth", "prove"):
-        if isinstance(globals().get(name), types.ModuleType):
-            globals()[name] = getattr(globals()[name], name)
 
 
 def __dir__():

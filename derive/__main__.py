@@ -23,14 +23,14 @@ import argparse
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .closed_form import formulas, paper_identities
+from .closed_forms import formulas, paper_identities
 from .cost_model import check_budget, estimate_seconds
 from .envelope import version_text
 from .errors import check_int, max_workers
 from .functions import ACTIVATIONS, COSTS
 from .network import _check_sizes, build_network
 from .present import proof_json, render_latex, render_proof
-from .prove import entry_forms, prove
+from .proof import entry_forms, prove
 
 DEFAULT_BUDGET = 120.0
 EXIT_INTERRUPTED = 130

@@ -35,8 +35,8 @@ from sympy import Matrix, Symbol
 from .errors import InvalidArgument, check_int, check_sizes
 from .evaluate_layers import entry_point, evaluate_layers, mp_activation
 from .functions import MPMATH_FUNCTIONS, get_activation, get_cost
-from .ground_truth import derivative
 from .network import activate, batch_cost
+from .symbolic_truth import derivative
 
 __all__ = ["ground_truth_at", "METHODS"]
 

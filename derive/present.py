@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .envelope import envelope
 from .latex import align, latex_lines
-from .prove import Proof
+from .proof import Proof
 
 __all__ = ["render_proof", "proof_json", "render_latex", "MAX_FAILURES_SHOWN"]
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+# property tests draw from a fixed sequence (JAX's test util: fixed seeds), so CI and a user's run see the
+# same examples; HYPOTHESIS_PROFILE=explore draws new ones when hunting for bugs
+settings.register_profile("fixed", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -32,8 +32,8 @@ from .cases import REFERENCE_SIZES, Case
 from .check import CheckResult, GradientMismatch, assert_backprop_correct, check_implementation
 from .compare import EntryCheck, MatrixCheck, Report, compare
 from .diagnose import Diagnosis, diagnose
-from .notebook import show
 from .errors import LIMITS, InvalidArgument
+from .notebook import show
 from .oracles import central_difference, complex_step
 from .tolerances import TOLERANCES, Tolerance, tolerance_for
 

@@ -14,6 +14,7 @@ from .compare import Report
 from .diagnose import Diagnosis
 from .errors import check_impl_args
 from .session import AUTO_LIMIT, AUTO_SAMPLE, FATES, Session
+from .truth import TRUTHS
 
 __all__ = ["CheckResult", "GradientMismatch", "assert_backprop_correct", "check_implementation"]
 
@@ -134,7 +135,7 @@ def check_implementation(fn, *, sizes=None, batch: int | None = None, activation
     names = (activation, cost, output_activation, truth)
     checked_fn = fn if callable(fn) or not isinstance(fn, str) else _named  # a "FILE.py:f" string passes
     sizes = check_impl_args(checked_fn, sizes, batch, sample, seed, names, bias,
-                            (AUTO_LIMIT, AUTO_SAMPLE))
+                            (AUTO_LIMIT, AUTO_SAMPLE), TRUTHS)
     session = Session.create(fn, name=name or _name(fn), activation=activation, cost=cost, truth=truth,
                              bias=bias, output_activation=output_activation, samples=samples,
                              weights=weights, bias_shape=bias_shape, targets=targets, factory=factory,

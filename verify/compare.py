@@ -20,7 +20,7 @@ from .impl import call_user, validate_gradients, validate_with_biases
 from .oracles import ORACLES
 from .sampling import select_entries
 from .tolerances import Tolerance, tolerance_for
-from .truth import truth_values
+from .truth import TRUTHS, truth_values
 
 __all__ = ["EntryCheck", "MatrixCheck", "Report", "compare", "entry_check"]
 
@@ -257,8 +257,9 @@ def compare(got, weights, X, Y, *, biases=None, activation: str = "sigmoid", cos
     "complex-step". oracles: extra numeric columns, each judged against the truth.
     """
     start = time.perf_counter()
-    weights, X, Y, biases, entries = check_compare_args(weights, X, Y, biases, entries, sample, seed, (
-        activation, cost, output_activation, truth), oracles, tolerance)  # InvalidArgument, one line
+    names = (activation, cost, output_activation, truth)
+    weights, X, Y, biases, entries = check_compare_args(weights, X, Y, biases, entries, sample, seed, names,
+                                                        oracles, tolerance, (TRUTHS, ORACLES))  # one line
     weights = [np.asarray(W, dtype=float) for W in weights]
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     if biases is not None:

@@ -109,14 +109,15 @@ def check_budget(sizes, n: int, entries: int | None, truth: str = "symbolic") ->
                               "entries, a smaller batch, or --truth complex-step")
 
 
-def check_names(activation, cost, output_activation=None, truth=None) -> None:
+def check_names(activation, cost, output_activation=None, truth=None, truths=()) -> None:
+    """Known names; ``truths`` the truth sources a caller accepts (verify.truth.TRUTHS, passed in so that
+    this module imports neither truth nor oracles: no import circle)."""
     from .functions import ACTIVATIONS, COSTS, USER_COSTS
-    from .truth import TRUTHS
 
     costs = {**COSTS, **USER_COSTS}  # USER_COSTS: verify impl's --cost-expr / reductions (verify.usercost)
     for what, value, table in (("activation", activation, ACTIVATIONS), ("cost", cost, costs),
                                ("output_activation", output_activation, ACTIVATIONS),
-                               ("truth", truth, TRUTHS)):
+                               ("truth", truth, truths)):
         if value is None and what in ("output_activation", "truth"):
             continue
         if not isinstance(value, str) or value not in table:
@@ -210,12 +211,15 @@ def check_step(h, name: str = "h") -> None:
         raise InvalidArgument(f"{name} must be a finite number > 0, got {_shown(h)}")
 
 
-def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, oracles, tolerance):
-    """Checked (weights, X, Y, biases, entries) for ``verify.compare``; InvalidArgument on anything bad."""
-    from .oracles import ORACLES
+def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, oracles, tolerance, tables):
+    """Checked (weights, X, Y, biases, entries) for ``verify.compare``; InvalidArgument on anything bad.
+    tables: (truth sources, oracles) the caller accepts, by name."""
     from .tolerances import Tolerance
 
-    weights, X, Y, biases, entries, sizes = check_network_args(weights, X, Y, biases, entries, names)
+    truths, ORACLES = tables
+    check_names(*names, truths=truths)
+    weights, X, Y, biases, entries, sizes = check_network_args(weights, X, Y, biases, entries,
+                                                               (*names[:3], None))
     if sample is not None:
         check_count(sample, "sample", LIMITS["sample"])
     check_seed(seed)
@@ -228,12 +232,13 @@ def check_compare_args(weights, X, Y, biases, entries, sample, seed, names, orac
     return weights, X, Y, biases, entries
 
 
-def check_impl_args(fn, sizes, batch, sample, seed, names, bias, auto=(2000, 300)) -> tuple | None:
+def check_impl_args(fn, sizes, batch, sample, seed, names, bias, auto=(2000, 300),
+                    truths=()) -> tuple | None:
     """Checked sizes (or None) for ``check_implementation``: fn callable, counts positive (0 is refused,
     never replaced by a default), names known, the user's network within the budget."""
     if not callable(fn):
         raise InvalidArgument(f"fn must be a callable backprop(weights, X, Y), got {type(fn).__name__}")
-    check_names(*names)
+    check_names(*names, truths=truths)
     if not isinstance(bias, bool):
         raise InvalidArgument(f"bias must be True or False, got {_shown(bias)}")
     if batch is not None:

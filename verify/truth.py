@@ -22,13 +22,9 @@ Key = tuple[int, int, int]
 def api(package: str, name: str):
     """``package.name`` from a sibling package's public API, or RuntimeError with a one-line reason."""
     import importlib
-    import inspect
 
     try:
-        value = getattr(importlib.import_module(package), name)
-        if inspect.ismodule(value):  # a lazily exported function named like its module (derive.prove)
-            value = getattr(value, name)
-        return value
+        return getattr(importlib.import_module(package), name)
     except (ImportError, AttributeError) as exc:
         raise RuntimeError(f"{package}.{name} is not available ({exc})") from None
 

@@ -1,6 +1,6 @@
 """derive proves the closed form for every hidden/output/cost pairing, with and without biases (issue 8).
 
-The output delta is derived by sympy from the registries (derive/closed_form.py: d lambda/d a times phi'
+The output delta is derived by sympy from the registries (derive/closed_forms.py: d lambda/d a times phi'
 written in a, cancelled; softmax through its full Jacobian), never typed in: a cost that the code has never
 heard of, added to the registry here, is proved too, and the engine's gradients match the sympy.diff truth
 for every pairing the engine runs.
@@ -13,7 +13,7 @@ from sympy import Lambda, Symbol, log
 
 import numeric
 from derive import build_network, ground_truth_at, prove
-from derive.closed_form import output_delta_rule
+from derive.closed_forms import output_delta_rule
 from derive.functions import COSTS, Cost
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity", "phi"]
@@ -67,7 +67,7 @@ def test_output_delta_is_derived_from_the_registry_not_hard_coded(monkeypatch, n
 def test_a_hard_coded_delta_would_fail_for_the_new_cost(monkeypatch):
     """The paper's delta_L = A_L - Y, right for log-loss (eq 27), is wrong for the weighted cost: derive's
     proof reports it at every weight matrix."""
-    from derive.closed_form import backprop_deltas, gradients_from_deltas
+    from derive.closed_forms import backprop_deltas, gradients_from_deltas
 
     monkeypatch.setitem(COSTS, "weighted_logloss", NEW_COSTS["weighted_logloss"])
     net = build_network((2, 2, 2), 1, cost="weighted_logloss")
@@ -120,7 +120,7 @@ def test_engine_softmax_ce_with_targets_that_do_not_sum_to_one():
 
 def _planted(net, kind):
     """(closed, closed_bias) of the EBP with one step wrong."""
-    from derive.closed_form import backprop_deltas, closed_form_bias, gradients_from_deltas, output_delta
+    from derive.closed_forms import backprop_deltas, closed_form_bias, gradients_from_deltas, output_delta
 
     if kind == "softmax_extra_phi":  # delta_L = (A - Y) * A (1 - A): softmax' counted twice
         A = net.A[net.L]

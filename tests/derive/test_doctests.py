@@ -5,8 +5,8 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["derive.closed_form", "derive.prove"])
+@pytest.mark.parametrize("name", ["derive.closed_forms", "derive.proof"])
 def test_doctests(name):
-    module = importlib.import_module(name)  # (derive.prove is also the function's name in the package)
+    module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

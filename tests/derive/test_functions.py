@@ -3,7 +3,7 @@ import pytest
 import sympy
 from sympy import Symbol
 
-from derive.closed_form import output_delta_rule, paper_identities
+from derive.closed_forms import output_delta_rule, paper_identities
 from derive.functions import ACTIVATIONS, COSTS, get_activation, get_cost
 
 z = Symbol("z", real=True)

@@ -4,8 +4,8 @@ import sympy
 from sympy import Rational
 
 from derive import build_network, prove
-from derive.closed_form import D_phi, backprop_deltas, closed_form, gradients_from_deltas, output_delta
-from derive.prove import atom_map, entry_forms
+from derive.closed_forms import D_phi, backprop_deltas, closed_form, gradients_from_deltas, output_delta
+from derive.proof import atom_map, entry_forms
 
 SIZES, N_BATCH = (2, 3, 3, 2), 2  # W_1 is square: a missing transpose or a shifted phi' still fits
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from derive import build_network, closed_form, prove
 from derive.cost_model import check_budget, estimate_seconds
-from derive.prove import entry_forms
+from derive.proof import entry_forms
 
 
 def _assert_proved(proof, net):

@@ -733,7 +733,20 @@ VERIFY_API = [
 
 # -- true processes: Ctrl-C ---------------------------------------------------------------------------------
 def _signal_checkpoint(tmp, res):
-    return _checkpoint_ok("c.npz")(tmp, res)
+    """Interrupted 1.5 s into training (after the header line): a checkpoint mid-epoch, at the very
+    position the message names."""
+    import re
+
+    from numeric.train import Trainer
+
+    problem = _checkpoint_ok("c.npz")(tmp, res)
+    said = re.search(r"interrupted at epoch (\d+), batch (\d+)", res.out)
+    if problem is None and said:
+        tr = Trainer.load(tmp / "c.npz")
+        if (tr.epoch + 1, tr.batch_index) != (int(said[1]), int(said[2])):
+            problem = ("work lost", f"checkpoint at epoch {tr.epoch + 1}, batch {tr.batch_index}; "
+                                    f"the message says {said[0]}")
+    return problem
 
 
 SIGNALS = [
@@ -748,7 +761,8 @@ SIGNALS = [
          needle="interrupted", delay=2.5, limit=20),
     Case("numeric train: Ctrl-C in a real process", "signal", "numeric",
          argv=lambda t: ["train", "--no-progress", "--checkpoint", "c.npz"], exit=130,
-         needle="checkpoint saved", delay=4.0, limit=30, lines=None, check=_signal_checkpoint,
+         needle="checkpoint saved", after="numeric train:", delay=1.5, limit=60, lines=None,
+         check=_signal_checkpoint,
          allowed=("c.npz",)),
 ]
 

@@ -24,6 +24,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class Case:
     allowed: tuple = ()                 # glob patterns of files the case may leave in tmp
     limit: float = 30.0
     delay: float = 1.0
+    after: str = ""                     # signal: wait for this text on stdout, then ``delay`` seconds more
     lines: int | None = 1               # lines expected on stderr (None: not checked)
 
 
@@ -141,19 +143,34 @@ def _run_inprocess(case: Case, tmp: Path, res: Result) -> None:
 
 
 def _run_signal(case: Case, tmp: Path, res: Result) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="120")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="120", PYTHONUNBUFFERED="1")
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", case.package, *case.argv(tmp)], cwd=tmp, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    streams, seen = {"out": [], "err": []}, threading.Event()
+
+    def pump(name, stream):
+        for line in stream:
+            streams[name].append(line)
+            if case.after and case.after in line:
+                seen.set()
+    pumps = [threading.Thread(target=pump, args=(n, s), daemon=True)
+             for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for t in pumps:
+        t.start()
+    if case.after and not seen.wait(case.limit):  # a loaded machine: start-up may take seconds
+        res.add("hang", f"{case.after!r} not printed within {case.limit} s")
     time.sleep(case.delay)
     proc.send_signal(signal.SIGINT)
     try:
-        res.out, res.err = proc.communicate(timeout=case.limit)
-        res.code = proc.returncode
+        res.code = proc.wait(timeout=case.limit)
     except subprocess.TimeoutExpired:
         proc.kill()
-        res.out, res.err = proc.communicate()
+        proc.wait()
         res.add("hang", f"still running {case.limit} s after Ctrl-C")
+    for t in pumps:
+        t.join(5)
+    res.out, res.err = "".join(streams["out"]), "".join(streams["err"])
     res.seconds = time.perf_counter() - start
 
 

@@ -102,7 +102,7 @@ def test_not_proved_entries_are_named_the_papers_way():
     from rich.console import Console
 
     from derive import build_network, closed_form, prove
-    from derive.closed_form import formulas, paper_identities
+    from derive.closed_forms import formulas, paper_identities
     from derive.present import render_proof
 
     net = build_network((2, 3, 2), 1)

@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 import sympy
 from sympy import Matrix
 
-from .closed_form import closed_form, closed_form_bias
+from .closed_forms import closed_form, closed_form_bias
 from .cost_model import check_budget
 from .errors import InvalidArgument, check_int, max_workers
-from .ground_truth import cost_terms, derivative
 from .network import Network, PaperSymbol, _paper_symbol, a_symbol, check_network, d_symbol
 from .sparse import FracConverter, NotPolynomial, PolyConverter
 from .sparse import add as add_polys
 from .sparse import rename as rename_poly
+from .symbolic_truth import cost_terms, derivative
 
 __all__ = ["EntryResult", "MatrixResult", "Proof", "prove", "atom_map", "entry_forms"]
 
