@@ -35,6 +35,10 @@ from __future__ import annotations
 
 import importlib
 
+from .startup import guard_imports as _guard_imports
+
+_guard_imports()  # Ctrl-C while a command still imports: one line, exit 130
+
 # Lazy exports (PEP 562): ``import derive`` costs nothing; each name imports its module on first use, so
 # a command imports only what it uses (the per-layer truth with a warm cache never imports sympy).
 _EXPORTS = {

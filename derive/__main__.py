@@ -11,14 +11,9 @@ derive.errors.LIMITS), 130 interrupted (Ctrl-C: one line, no traceback).
 """
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
-
-if __name__ == "__main__":  # Ctrl-C while the imports below still run: one line and exit 130
-    signal.signal(signal.SIGINT, lambda signum, frame: (sys.stderr.write("derive: interrupted\n"),
-                                                        sys.exit(130)))
-
-import argparse
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -31,6 +26,7 @@ from .functions import ACTIVATIONS, COSTS
 from .network import _check_sizes, build_network
 from .present import proof_json, render_latex, render_proof
 from .proof import entry_forms, prove
+from .startup import release as release_interrupt
 
 DEFAULT_BUDGET = 120.0
 EXIT_INTERRUPTED = 130
@@ -103,6 +99,7 @@ def _entries(args, net) -> list[tuple[int, int, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    release_interrupt()  # from here on Ctrl-C is a KeyboardInterrupt, reported below
     err = Console(stderr=True, no_color=True, highlight=False, soft_wrap=True)
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), err)
@@ -157,5 +154,6 @@ def _prove_with_progress(net, args, err: Console):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # main() reports Ctrl-C itself
-    sys.exit(main())
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C must not become a traceback at exit
+    sys.exit(code)

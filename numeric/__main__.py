@@ -7,15 +7,10 @@ during training stops after the current batch, saves a checkpoint and exits with
 
 from __future__ import annotations
 
-import signal
-import sys
-
-if __name__ == "__main__":  # Ctrl-C while the imports below still run: one line and exit 130
-    signal.signal(signal.SIGINT, lambda signum, frame: (sys.stderr.write("numeric: interrupted\n"),
-                                                        sys.exit(130)))
-
 import argparse
 import os
+import signal
+import sys
 import time
 
 import numpy as np
@@ -29,6 +24,7 @@ from .outputs import OutputError, check_outputs, save_or_rescue
 from .presets import ACTIVATION_LR_SCALE, PRESETS
 from .report import atomic_write_text, confusion_matrix, plot_history, render_confusion
 from .stall import stall_warning
+from .startup import release as release_interrupt
 from .train import Config, Trainer, as_float_data
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
@@ -289,6 +285,8 @@ def cmd_evaluate(args, console) -> int:
 def main(argv=None) -> int:
     from rich.console import Console
 
+    release_interrupt()  # from here on Ctrl-C is a KeyboardInterrupt, reported below
+
     console, err = Console(), Console(stderr=True)
     try:
         args = build_parser().parse_args(argv)
@@ -316,5 +314,6 @@ def train_script(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # main() reports Ctrl-C itself
-    sys.exit(main())
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C must not become a traceback at exit
+    sys.exit(code)

@@ -1,12 +1,10 @@
-"""Entry point: ``python -m verify`` (see verify.cli)."""
+"""Entry point: ``python -m verify`` (see verify.cli; Ctrl-C while importing: derive.startup)."""
 
 import signal
 import sys
 
-# Ctrl-C while verify.cli still imports: one line and exit 130 (main() then reports Ctrl-C itself)
-signal.signal(signal.SIGINT, lambda signum, frame: (sys.stderr.write("python -m verify: interrupted\n"),
-                                                    sys.exit(130)))
-from .cli import main  # noqa: E402
+from .cli import main
 
-signal.signal(signal.SIGINT, signal.default_int_handler)
-sys.exit(main())
+code = main()
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C must not turn into a traceback at exit
+sys.exit(code)

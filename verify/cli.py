@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from derive.startup import release as release_interrupt
+
 from .envelope import envelope, version_text
 from .errors import LIMITS, check_budget, check_count
 from .errors import parse_sizes as strict_sizes
@@ -153,6 +155,7 @@ def _write_html(path, result) -> bool:
 
 def main(argv=None) -> int:
     """Every command; Ctrl-C anywhere is one line and exit 130, running out of memory one line and 2."""
+    release_interrupt()  # from here on Ctrl-C is a KeyboardInterrupt, reported below
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except KeyboardInterrupt:

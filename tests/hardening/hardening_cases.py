@@ -750,6 +750,11 @@ def _signal_checkpoint(tmp, res):
 
 
 SIGNALS = [
+    *(Case(f"{package}: Ctrl-C while the command still imports", "signal", package, argv=lambda t, a=argv: a,
+           exit=130, needle="interrupted", flags=("-X", "importtime"), after=" derive.startup\n"
+           if package != "numeric" else " numeric.startup\n", delay=0.02, limit=20)
+      for package, argv in (("derive", []), ("verify", ["sizes", "3,2,3,2"]),
+                            ("numeric", ["evaluate", "m.npz"]))),
     Case("derive: Ctrl-C in a real process", "signal", "derive",
          argv=lambda t: ["--sizes", "8,8,8,4", "--batch", "4"],
          exit=130, needle="interrupted", delay=2.5, limit=20),

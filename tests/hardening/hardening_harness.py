@@ -59,6 +59,7 @@ class Case:
     limit: float = 30.0
     delay: float = 1.0
     after: str = ""                     # signal: wait for this text on stdout, then ``delay`` seconds more
+    flags: tuple = ()                   # signal: options for python itself (-X importtime: see imports)
     lines: int | None = 1               # lines expected on stderr (None: not checked)
 
 
@@ -145,8 +146,9 @@ def _run_inprocess(case: Case, tmp: Path, res: Result) -> None:
 def _run_signal(case: Case, tmp: Path, res: Result) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="120", PYTHONUNBUFFERED="1")
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", case.package, *case.argv(tmp)], cwd=tmp, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, *case.flags, "-m", case.package, *case.argv(tmp)]
+    proc = subprocess.Popen(command, cwd=tmp, env=env, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
     streams, seen = {"out": [], "err": []}, threading.Event()
 
     def pump(name, stream):
@@ -198,7 +200,7 @@ def _judge_cli(case: Case, res: Result) -> None:
         res.add("traceback", res.err[-300:])
     if res.code != case.exit and not any(k == "hang" for k, _ in res.problems):
         res.add("wrong exit", f"exit {res.code}, expected {case.exit}; stderr {res.err.strip()[:200]!r}")
-    lines = [line for line in res.err.splitlines() if line.strip()]
+    lines = [line for line in res.err.splitlines() if line.strip() and not line.startswith("import time:")]
     if case.lines is not None and len(lines) != case.lines:
         res.add("wrong exit", f"{len(lines)} lines on stderr, expected {case.lines}: {res.err[:300]!r}")
     if case.needle and case.needle.lower() not in (res.err + res.out).lower():

@@ -1,0 +1,39 @@
+"""Ctrl-C while a command still imports: one line on stderr and exit 130, never a traceback.
+
+``python -m derive`` / ``python -m verify`` and the ``backprop-*`` scripts import a package before their
+main() runs; Python's own handler would print a ``KeyboardInterrupt`` traceback from whatever module was
+loading. The package's ``__init__`` calls ``guard_imports()`` first; main() calls ``release()`` and then
+reports Ctrl-C itself. (numeric keeps its own copy: derive and numeric import nothing of each other.)
+"""
+
+import contextlib
+import os
+import signal
+import sys
+
+
+def _command() -> str:
+    argv = getattr(sys, "orig_argv", sys.argv)
+    if "-m" in argv[:-1]:
+        return "python -m " + argv[argv.index("-m") + 1]
+    return os.path.basename(sys.argv[0] if sys.argv else "python")
+
+
+def _interrupted(signum, frame):  # nothing to clean up yet: no file is open for writing
+    os.write(2, f"{_command()}: interrupted\n".encode())
+    os._exit(130)
+
+
+def guard_imports() -> None:
+    """Install the one-line handler if this process is one of our commands still starting."""
+    script = os.path.basename(sys.argv[0] if sys.argv else "")
+    starting = sys.argv[:1] == ["-m"] or script.startswith("backprop-")
+    if starting and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to guard
+            signal.signal(signal.SIGINT, _interrupted)
+
+
+def release() -> None:
+    """Give Ctrl-C back to Python (KeyboardInterrupt), for main() to report it."""
+    if signal.getsignal(signal.SIGINT) is _interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
