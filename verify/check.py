@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .cases import Case, impl_cases
 from .compare import Report
 from .diagnose import Diagnosis
+from .display import render
 from .errors import check_impl_args
 from .session import AUTO_LIMIT, AUTO_SAMPLE, FATES, Session
 from .truth import TRUTHS
@@ -55,20 +56,14 @@ class CheckResult:
             return 2
         return 0 if self.ok else 1
 
-    def __repr__(self) -> str:  # one line; the displays live in verify.notebook
-        from .notebook import one_line
-
-        return one_line(self)
+    def __repr__(self) -> str:  # one line; the displays: verify.display
+        return render("line", self)
 
     def _repr_html_(self) -> str:
-        from .notebook import report_html
-
-        return report_html(self)
+        return render("html", self)
 
     def __rich__(self):
-        from .notebook import rich_view
-
-        return rich_view(self)
+        return render("rich", self)
 
     def focus(self) -> Report | None:
         """The failing report that best shows the bug: the diagnosed kind on the deepest network."""

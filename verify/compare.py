@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 import mpmath
 import numpy as np
 
+from .display import render
 from .errors import check_compare_args
 from .functions import forward
 from .impl import call_user, validate_gradients, validate_with_biases
@@ -118,20 +119,14 @@ class Report:
         """The k worst entries, failures first, by relative error."""
         return sorted(self.entries, key=lambda e: (e.ok, -_finite(e.rel_err), -e.abs_err))[:k]
 
-    def __repr__(self) -> str:  # one line; the displays live in verify.notebook
-        from .notebook import one_line
-
-        return one_line(self)
+    def __repr__(self) -> str:  # one line; the displays: verify.display
+        return render("line", self)
 
     def _repr_html_(self) -> str:
-        from .notebook import report_html
-
-        return report_html(self)
+        return render("html", self)
 
     def __rich__(self):
-        from .notebook import rich_view
-
-        return rich_view(self)
+        return render("rich", self)
 
     def as_dict(self) -> dict:
         return {

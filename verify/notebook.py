@@ -1,7 +1,8 @@
 """Notebook and console display of verify's results: HTML for Jupyter, rich renderables, one-line reprs.
 
 Report (verify.compare), CheckResult (verify.check) and the derivation checker's Report delegate their
-``_repr_html_``, ``__rich__`` and ``__repr__`` here, so the data classes stay data. ``show(result)``
+``_repr_html_``, ``__rich__`` and ``__repr__`` to verify.display, where this module registers its
+renderers on import, so the data classes stay data and import no presentation. ``show(result)``
 displays any of them: as HTML in a Jupyter kernel, as rich tables elsewhere. Presentation only; heavy
 modules (the HTML renderer, matplotlib, rich) are imported when something is shown.
 """
@@ -9,6 +10,8 @@ modules (the HTML renderer, matplotlib, rich) are imported when something is sho
 from __future__ import annotations
 
 import math
+
+from .display import register
 
 __all__ = ["MAX_REPR", "one_line", "report_html", "rich_view", "show"]
 
@@ -130,6 +133,9 @@ def _rich_derivation(d):
 def rich_view(obj):
     """A rich renderable (``__rich__``): the tables the command line prints."""
     return {"derivation": _rich_derivation, "check": _rich_check, "report": _rich_report}[_kind(obj)](obj)
+
+
+register(line=one_line, html=report_html, rich=rich_view)
 
 
 def _in_notebook() -> bool:

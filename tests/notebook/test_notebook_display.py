@@ -167,3 +167,17 @@ def test_every_joined_line_maps_back_to_its_cell_and_line(cells):
         for k, line in enumerate(text):
             assert where.locate(first + k) == (number, k + 1)
             assert joined[first + k - 1] == line
+
+
+@pytest.mark.parametrize("module, cls", [("verify.compare", "Report"), ("verify.check", "CheckResult"),
+                                         ("verify.derivation.verdict", "Report")])
+def test_a_data_module_alone_gets_its_displays(module, cls):
+    """Importing only the data module (as a pickle or a user's script may) still gives the real displays:
+    verify.display's renderers are registered by verify.notebook whenever ``verify`` is imported."""
+    code = (f"import importlib\nm = importlib.import_module({module!r})\nimport verify.display as d\n"
+            f"assert getattr(m, {cls!r}).__repr__ is not object.__repr__\n"
+            "assert set(d._RENDERERS) == {'line', 'html', 'rich'}, d._RENDERERS\n"
+            "import verify.notebook as nb\n"
+            "assert d._RENDERERS['line'] is nb.one_line and d._RENDERERS['html'] is nb.report_html\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]

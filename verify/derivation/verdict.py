@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..display import render
 from .extract import Config
 from .model import TOL
 from .values import Mat, as_scalar, close, shape, shape_text
@@ -72,20 +73,14 @@ class Report:
                 "with respect to weights and biases come from the sympy ground truth "
                 "(derive.ground_truth_at)")
 
-    def __repr__(self) -> str:  # one line; the displays live in verify.notebook
-        from ..notebook import one_line
-
-        return one_line(self)
+    def __repr__(self) -> str:  # one line; the displays: verify.display
+        return render("line", self)
 
     def _repr_html_(self) -> str:
-        from ..notebook import report_html
-
-        return report_html(self)
+        return render("html", self)
 
     def __rich__(self):
-        from ..notebook import rich_view
-
-        return rich_view(self)
+        return render("rich", self)
 
 
 # ------------------------------------------------------------------ comparison
