@@ -11,12 +11,18 @@ import os
 import signal
 import sys
 
+_OURS = ("verify", "derive", "numeric")
+
+
+def _module() -> str:
+    """The module of ``python -m MODULE`` (sys.orig_argv, Python 3.10+), else ""."""
+    argv = sys.orig_argv
+    return argv[argv.index("-m") + 1] if "-m" in argv[:-1] else ""
+
 
 def _command() -> str:
-    argv = getattr(sys, "orig_argv", sys.argv)
-    if "-m" in argv[:-1]:
-        return "python -m " + argv[argv.index("-m") + 1]
-    return os.path.basename(sys.argv[0] if sys.argv else "python")
+    module = _module()
+    return f"python -m {module}" if module else os.path.basename(sys.argv[0] if sys.argv else "python")
 
 
 def _interrupted(signum, frame):  # nothing to clean up yet: no file is open for writing
@@ -25,9 +31,11 @@ def _interrupted(signum, frame):  # nothing to clean up yet: no file is open for
 
 
 def guard_imports() -> None:
-    """Install the one-line handler if this process is one of our commands still starting."""
+    """Install the one-line handler if this process is one of our commands still starting (never in a
+    user's own program that imports us: its Ctrl-C stays a KeyboardInterrupt)."""
     script = os.path.basename(sys.argv[0] if sys.argv else "")
-    starting = sys.argv[:1] == ["-m"] or script.startswith("backprop-")
+    ours = _module().split(".")[0] in _OURS
+    starting = (sys.argv[:1] == ["-m"] and ours) or script.startswith("backprop-")
     if starting and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         with contextlib.suppress(ValueError):  # not the main thread: nothing to guard
             signal.signal(signal.SIGINT, _interrupted)

@@ -166,6 +166,9 @@ def _run_signal(case: Case, tmp: Path, res: Result) -> None:
     proc.send_signal(signal.SIGINT)
     try:
         res.code = proc.wait(timeout=case.limit)
+        # CPython ends a process whose KeyboardInterrupt was once unhandled inside C code (an import) by
+        # SIGINT itself, even after main() caught it and printed its line: the shell's $? is 130 either way
+        res.code = 130 if res.code == -signal.SIGINT else res.code
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
