@@ -28,7 +28,7 @@ pytest: the plugin (entry point ``backprop_verifier``, module ``pytest_backprop_
 fixture ``backprop_check``.
 """
 
-from derive.startup import guard_imports as _guard_imports
+from .startup import guard_imports as _guard_imports
 
 _guard_imports()  # Ctrl-C while a command still imports: one line, exit 130
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from derive.startup import release as release_interrupt
-
 from .envelope import envelope, version_text
 from .errors import LIMITS, check_budget, check_count
 from .errors import parse_sizes as strict_sizes
 from .functions import ACTIVATIONS, COSTS
 from .impl_options import add_impl_options, impl_kwargs
+from .startup import release as release_interrupt
 from .truth import TRUTHS
 
 __all__ = ["main"]
