@@ -7,6 +7,7 @@ counterexample is reported, its layer named in the document's own numbering.
 """
 from __future__ import annotations
 
+import itertools
 import time
 
 from . import syntax as S
@@ -14,8 +15,9 @@ from .edits import edits
 from .evaluate import ev
 from .hint_values import phi_factor_hint, same, value_hint
 from .indices import sum_vars
+from .phi_factors import phi_factor_edits
 from .symbols import strip
-from .values import OutOfRange
+from .values import Mat, OutOfRange
 
 __all__ = ["hint_for", "value_hint"]
 
@@ -134,8 +136,12 @@ def _edit_hint(run, failure, deadline) -> tuple[str, str]:
         except Exception:  # noqa: BLE001
             original = None
         swap = getattr(run.notation, "counterpart", None)
-        for text, pos, edited, kind in edits(member, _layer_slots(run.notation), sums, letters, samples,
-                                             run.samples, swap):
+        slots = _layer_slots(run.notation)
+        candidates = itertools.chain(
+            edits(member, slots, sums, letters, samples, run.samples, swap),
+            phi_factor_edits(member, slots, letters | set(sums), _activations(run.notation),
+                             run.models[0].activation, _hadamard(run.notation)))
+        for text, pos, edited, kind in candidates:
             tried += 1
             run.defs.hint_edits = getattr(run.defs, "hint_edits", REPORT_HINT_EDITS) - 1
             if tried > MAX_EDITS or run.defs.hint_edits < 0 or time.monotonic() > deadline:
@@ -154,6 +160,35 @@ def _edit_hint(run, failure, deadline) -> tuple[str, str]:
             if extra_kind == "factor_n":
                 return _with_col(text, pos, run) + "; and " + extra, kind
     return "", ""
+
+
+def _activations(notation):
+    """The symbols of a member naming activations a (the notation's 'a' quantity), in order."""
+    def find(member):
+        out = []
+        for node in S.walk(member):
+            if not isinstance(node, S.Sym) or node in out:
+                continue
+            if hasattr(notation, "resolve"):
+                found = notation.resolve(node)
+                if found is not None and found[0].quantity in ("a", "a1"):
+                    out.append(node)
+            elif node.name in ("a", "A") and (node.pre or node.sup):
+                out.append(node)
+        return out
+    return find
+
+
+def _hadamard(notation) -> str:
+    """The notation's element-wise product operator (the one that multiplies two columns entry by entry)."""
+    column = Mat([[1], [2]])
+    for op in ("odot", "circ", "*"):
+        try:
+            if isinstance(notation.product(op, column, column, -1), Mat):
+                return op
+        except Exception:  # noqa: BLE001 - a matrix product of two columns: not element-wise
+            continue
+    return "*"
 
 
 def _neighbours(run, k):
