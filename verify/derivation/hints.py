@@ -1,8 +1,9 @@
 """Hints for a failing equation: which small change would make it hold, with a stable kind.
 
 First the two sides' values are compared for a pattern (:mod:`.hint_values`: sign, factor n, transpose,
-mirrored entries, a missing or extra phi'); then small edits of the written expression (:mod:`.edits`) are
-tried one by one and the edited side is re-evaluated. The first edit that makes the equation hold at the
+mirrored entries, a missing or extra phi'); then small edits of the written expression (:mod:`.edits`, and
+a phi' written out in closed form left out or put in, :mod:`.phi_factors`) are tried one by one and the
+edited side is re-evaluated. The first edit that makes the equation hold at the
 counterexample is reported, its layer named in the document's own numbering.
 """
 from __future__ import annotations

@@ -182,15 +182,18 @@ def _factor(form, x, hadamard):
 
 
 def _places(member):
-    """Where a factor may be missing: each operand of a product and each whole product or summand."""
+    """Where a factor may be missing: the member, each summand, each summation's body and each operand of
+    a product."""
     out = [member]
     for node in S.walk(member):
         if isinstance(node, S.Sum):
             out.append(node.body)
-        if isinstance(node, S.Bin) and node.op in PRODUCTS and not _applied(node):
+        elif isinstance(node, S.Bin) and (node.op in "+-" or node.op in PRODUCTS and not _applied(node)):
             out += [node.left, node.right]
-    seen = []
-    return [p for p in out if not any(p is q for q in seen) and not seen.append(p)]
+    unique = {}
+    for place in out:
+        unique.setdefault(id(place), place)
+    return list(unique.values())
 
 
 def _insertions(member, templates, layer_slots, letters, hadamard):
@@ -198,13 +201,15 @@ def _insertions(member, templates, layer_slots, letters, hadamard):
     multiplied in at one place. Scalar (indexed) factors go once into each product, as their place in it
     does not change the value."""
     places = _places(member)
+    operands = {id(x) for n in S.walk(member) if isinstance(n, S.Bin) and n.op in PRODUCTS
+                for x in (n.left, n.right)}
     count = 0
     for form, seed in templates:
         for x in _variants(seed, layer_slots, letters):
             factor = _factor(form, x, hadamard)
             indexed = _indexed(x, letters)
             for place in places:
-                if indexed and not _whole(place, member):
+                if indexed and id(place) in operands:   # not a whole product or summand
                     continue
                 count += 1
                 if count > MAX_CANDIDATES:
@@ -227,14 +232,6 @@ def _applied(node) -> bool:
     return (isinstance(node, S.Bin) and node.op == "juxt" and isinstance(node.right, S.Group)
             and (isinstance(node.left, S.Func) or (isinstance(node.left, S.Sym) and not node.left.sub and (
                 node.left.primes or node.left.name in _FUNCTIONS))))
-
-
-def _whole(place, member) -> bool:
-    """``place`` is a whole product (no product above it) or a whole summand."""
-    for node in S.walk(member):
-        if isinstance(node, S.Bin) and node.op in PRODUCTS and (node.left is place or node.right is place):
-            return False
-    return True
 
 
 def phi_factor_edits(member, layer_slots, letters, activation_syms, activation, hadamard):
