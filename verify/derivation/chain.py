@@ -9,7 +9,8 @@ import time
 from . import syntax as S
 from .chain_truth import TruthChecks
 from .chain_verdict import ChainVerdict
-from .evaluate import TIME_LIMIT, Ctx, Rule, ev
+from .context import Ctx, Rule
+from .evaluate import TIME_LIMIT, ev
 from .indices import concrete_samples, domain, free_indices, mentions, node_bounds
 from .symbols import show
 from .truth import DELTA_KINDS

@@ -3,7 +3,7 @@ counterexample and the hint), a definition, or not checked with the reason; and 
 from __future__ import annotations
 
 from . import syntax as S
-from .evaluate import Rule
+from .context import Rule
 from .indices import uses_truth
 from .values import Mat, fmt, shape_text
 from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Verdict
