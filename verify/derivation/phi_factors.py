@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import syntax as S
+from .indexing import flat
 from .patterns import split_items
 
 __all__ = ["phi_factor_edits", "closed_form_of", "CLOSED_FORMS"]
@@ -17,8 +18,8 @@ __all__ = ["phi_factor_edits", "closed_form_of", "CLOSED_FORMS"]
 PRODUCTS = ("odot", "cdot", "*", "juxt", "circ")
 CLOSED_FORMS = {"tanh": "tanh", "sigmoid": "sigmoid", "logistic": "sigmoid"}   # activation -> written form
 _FUNCTIONS = ("\\phi", "\\varphi", "\\sigma", "\\lambda", "g")
-_SHIFTS = (0, -1, 1, -2, 2)
-MAX_CANDIDATES = 120   # inserted factors per member (layers x indices x places), a bound on the search
+_SHIFTS = (0, -1, 1)   # the factor's layer: a seed's own or a neighbour's
+MAX_CANDIDATES = 80   # inserted factors per member (layers x indices x places), a bound on the search
 
 
 def _inside(node):
@@ -48,8 +49,7 @@ def _squared(node):
 
 
 def closed_form_of(node):
-    """("tanh", X) for ``1 - X^2``; ("sigmoid", X) for ``X (1 - X)`` or ``(1 - X) X`` (any product); else
-    None."""
+    """("tanh", X) for ``1 - X^2``; ("sigmoid", X) for ``X (1 - X)``, ``(1 - X) X`` (a product); else None."""
     inner = _one_minus(node)
     if inner is not None:
         x = _squared(inner)
@@ -113,7 +113,7 @@ def _text(node) -> str:
 
 
 def _braced(items) -> str:
-    text = "".join(_text(x) if not isinstance(x, S.Group) or x.kind != "{" else _text(x.items[0])
+    text = "".join(flat(x) or _text(x.items[0] if isinstance(x, S.Group) and x.kind == "{" else x)
                    for x in items)
     return text if len(text) == 1 else "{" + text + "}"
 
@@ -196,11 +196,15 @@ def _places(member):
     return list(unique.values())
 
 
-def _insertions(member, templates, layer_slots, letters, hadamard):
+def _insertions(member, templates, layer_slots, letters, hadamard, shape):
     """A missing phi': a written-out factor (of the member's own form, at a nearby layer and index)
     multiplied in at one place. Scalar (indexed) factors go once into each product, as their place in it
-    does not change the value."""
+    does not change the value; a factor of a matrix goes element-wise on terms of its shape (or of a shape
+    unknown alone, as inside a sum)."""
     places = _places(member)
+    bound = _bound(member)
+    summed = set().union(*bound.values())
+    shapes = {}
     operands = {id(x) for n in S.walk(member) if isinstance(n, S.Bin) and n.op in PRODUCTS
                 for x in (n.left, n.right)}
     count = 0
@@ -208,9 +212,19 @@ def _insertions(member, templates, layer_slots, letters, hadamard):
         for x in _variants(seed, layer_slots, letters):
             factor = _factor(form, x, hadamard)
             indexed = _indexed(x, letters)
+            size = shape(factor)
+            if size is None:   # a layer that does not exist, say: no place will do
+                continue
             for place in places:
                 if indexed and id(place) in operands:   # not a whole product or summand
                     continue
+                if (_letters(x) & summed) - bound[id(place)]:   # a summation letter outside its sum
+                    continue
+                if size and not indexed:   # a matrix factor: element-wise on a term of the same shape only
+                    if id(place) not in shapes:
+                        shapes[id(place)] = shape(place)
+                    if shapes[id(place)] not in (None, size):
+                        continue
                 count += 1
                 if count > MAX_CANDIDATES:
                     return
@@ -219,6 +233,33 @@ def _insertions(member, templates, layer_slots, letters, hadamard):
                 where = ("in the product starting at column {col}" if indexed else
                          "on the term starting at column {col} (element-wise)")
                 yield _text(factor), where, start, _swap(member, place, S.Bin(place.pos, op, place, factor))
+
+
+def _bound(member) -> dict:
+    """id(node) -> the letters the summations around it run over (j of \\sum_j, x of \\sum_{Sx})."""
+    out = {}
+
+    def visit(node, letters):
+        out[id(node)] = letters
+        if isinstance(node, S.Sum) and node.var is not None:
+            var = flat(node.var) or ""
+            letters = letters | {var[1] if len(var) == 2 and var[0] in "Ss" else var}
+        for child in S.children(node):
+            visit(child, letters)
+
+    visit(member, frozenset())
+    return out
+
+
+def _letters(x) -> set:
+    """The one-letter indices in the scripts of ``x`` (``Sx`` counts as x)."""
+    out = set()
+    for sym in S.walk(x):
+        if isinstance(sym, S.Sym):
+            for item in (*sym.sub, *sym.sup):
+                text = flat(item) or ""
+                out |= set(text[1:] if len(text) == 2 and text[0] in "Ss" else text) - set("0123456789")
+    return out
 
 
 def _indexed(x, letters) -> bool:
@@ -234,12 +275,15 @@ def _applied(node) -> bool:
                 node.left.primes or node.left.name in _FUNCTIONS))))
 
 
-def phi_factor_edits(member, layer_slots, letters, activation_syms, activation, hadamard):
+def phi_factor_edits(member, layer_slots, letters, activation_syms, activation, hadamard,
+                     shape=lambda node: None):
     """Candidate edits for an extra or a missing phi' written out in closed form.
 
     ``letters``: index letters (free and summation); ``activation_syms(member)``: the symbols naming
     activations a (seeds when the member writes no factor itself); ``activation``: the document's activation
-    name; ``hadamard``: the element-wise product operator of the notation."""
+    name; ``hadamard``: the element-wise product operator of the notation; ``shape(node)``: (rows, cols) of
+    its value (summation letters taken as 1), () for a number, None when it does not evaluate alone (it
+    only prunes candidates)."""
     for pos, edited in _removals(member):
         yield ("extra phi': the factor at column {col} is the derivative of the activation (phi'); without "
                "it the equation holds", pos, edited, "extra_phi_prime")
@@ -251,6 +295,6 @@ def phi_factor_edits(member, layer_slots, letters, activation_syms, activation, 
     form = CLOSED_FORMS.get(activation)
     if form is not None:
         templates += [(form, a) for a in activation_syms(member) if (form, a) not in templates]
-    for text, where, pos, edited in _insertions(member, templates, layer_slots, letters, hadamard):
+    for text, where, pos, edited in _insertions(member, templates, layer_slots, letters, hadamard, shape):
         yield (f"missing phi': a factor {text} (the derivative of the activation, written out) is missing "
                + where, pos, edited, "missing_phi_prime")
