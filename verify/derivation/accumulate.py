@@ -7,7 +7,7 @@ a claim; what it defines is checked where it is used (e.g. D^{(l)} = (1/m) Delta
 from __future__ import annotations
 
 from . import syntax as S
-from .evaluate import Rule
+from .context import Rule
 from .verdict import DEFINITION, NOT_CHECKED, Verdict
 
 __all__ = ["accumulator_update"]

@@ -1,33 +1,28 @@
-"""The check of one relation chain: every '=' over points and index combinations, definitions, verdict."""
+"""The check of one relation chain: every '=' over points and index combinations, definitions, verdict
+(the truth comparisons in :mod:`.chain_truth`, the verdict in :mod:`.chain_verdict`)."""
 from __future__ import annotations
 
 import hashlib
 import itertools
 import time
 
-import mpmath
-
 from . import syntax as S
-from .evaluate import TIME_LIMIT, Ctx, Rule, ev
-from .families import evaluate_rule, family_entry
-from .gradients import grad_truth
-from .indexing import flat
-from .indices import concrete_samples, domain, free_indices, mentions, node_bounds, uses_truth
+from .chain_truth import TruthChecks
+from .chain_verdict import ChainVerdict
+from .context import Ctx, Rule
+from .evaluate import TIME_LIMIT, ev
+from .indices import concrete_samples, domain, free_indices, mentions, node_bounds
 from .symbols import show
-from .truth import DELTA_KINDS, delta_truth
+from .truth import DELTA_KINDS
 from .values import (
     EvalError,
-    Mat,
     OutOfRange,
     ShapeError,
     Undefined,
     Unsupported,
-    fmt,
     require_finite,
-    scale,
-    shape_text,
 )
-from .verdict import DEFINITION, FAILS, HOLDS, NOT_CHECKED, Verdict, compare
+from .verdict import NOT_CHECKED, Verdict, compare
 
 __all__ = ["Run", "digest"]
 
@@ -41,7 +36,7 @@ def digest(rule) -> str:
     return cached[1]
 
 
-class Run:
+class Run(TruthChecks, ChainVerdict):
     """The evaluation of one chain over points and index combinations."""
 
     def __init__(self, members, rels, models, defs, notation, base, part, doc):
@@ -201,54 +196,6 @@ class Run:
             return located
         return exc
 
-    def _truth_target(self, fam, ctx):
-        """The truth a failing definition of delta should have given (for the hint), else None."""
-        if fam is None or fam[0] not in DELTA_KINDS or not isinstance(fam[1], int) and fam[0] == "delta":
-            return None
-        truth = delta_truth(ctx.model, fam[0], fam[1] if isinstance(fam[1], int) else -1)
-        whole = self.head is not None and (not self.head.sub or [flat(x) for x in self.head.sub] == ["S"])
-        return truth if truth is not None and whole else None
-
-    def _against_truth(self, fam, p, combo, ctx):
-        """A definition of delta (or out-delta) must equal the truth: d cost / d z (per sample or mean)."""
-        kind, layer = fam
-        if kind == "grad":
-            self._grad_against_truth(layer, p, combo, ctx)
-            return
-        truth = delta_truth(ctx.model, kind, layer if isinstance(layer, int) else -1)
-        if truth is None:
-            return
-        try:
-            value = Mat([[family_entry(self.rule, layer, r, s, ctx) for s in range(1, ctx.model.n + 1)]
-                         for r in range(1, truth.rows + 1)])
-            require_finite(value)
-        except EvalError as exc:
-            self.truth_notes.add(f"not compared with the truth: {exc}")
-            return
-        if compare(truth, value) is None or compare(scale(truth, mpmath.mpf(1) / ctx.model.n), value) is None:
-            self.truth_ok = True
-            self.truth_matched.add((p, fam))
-            return
-        diff = compare(truth, value)
-        self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
-
-    def _grad_against_truth(self, N, p, combo, ctx):
-        """A defined gradient (D^{(l)} := ...) must equal d cost / d [b | W] of its layer."""
-        truth = grad_truth(ctx.model, N, bool(ctx.notation.config.bias))
-        letter = self.rule.binds.get("layer")
-        try:
-            value = require_finite(evaluate_rule(self.rule, {letter: ctx.notation.layer_binding(N)}
-                                                 if letter else {}, ctx))
-        except EvalError as exc:
-            self.truth_notes.add(f"not compared with the truth: {exc}")
-            return
-        diff = compare(truth, value)
-        if diff is None:
-            self.truth_ok = True
-            self.truth_matched.add((p, ("grad", N)))
-        else:
-            self._fail((0, self.definer), diff, p, combo, None, values=(truth, value), target=truth)
-
     def _undefine(self, fam, is_def):
         if not is_def or self.rule is None or fam not in self.defining:
             return
@@ -280,121 +227,6 @@ class Run:
         self.failures.append({"where": where, "diff": diff, "point": p, "bind": combo, "error": exc,
                               "values": values, "target": target, "more": []})
 
-    # -------------------------------------------------------------- verdict
-    def _verdict(self):
-        from .hints import hint_for
-
-        defines = sorted({self.notation.family_label(f) for f in self.defining})
-        notes = [f"member {k + 1} not evaluated: {exc}" for k, exc in sorted(self.unsupported.items())
-                 if not (self.defining and k == self.definer)]
-        notes += [f"= between members {a + 1} and {b + 1} not checked: {why}"
-                  for (a, b), why in sorted(self.unchecked_links.items())]
-        rules = []
-        if self.rule is not None and not self.rule.layers:
-            self.rule = None
-        if self.rule is None and self.def_problems and not self.checked_links and not self.failures:
-            return Verdict(status=NOT_CHECKED,
-                           reason=f"definition could not be evaluated: {self.def_problems[0]}",
-                           **self.base), []
-        if self.rule is not None:
-            rules = [self.rule] + [Rule("var", S.Sym(-1, name), None, None, self.base["label"])
-                                   for name in sorted(self.entries)]
-        how = self._how()
-        if self.failures:
-            first = self.failures[0]
-            ce, (hint, kind) = self._counterexample(first), hint_for(self, first)
-            for other in self.failures[1:]:
-                where = other["where"]
-                what = (f"= between members {where[0] + 1} and {where[1] + 1}" if isinstance(where, tuple)
-                        else f"member {where + 1}")
-                extra = hint_for(self, other)[0]
-                notes.append(f"also fails: {what}" + (f" ({extra})" if extra else
-                                                      f" ({other['error']})" if other["error"] else ""))
-            return Verdict(status=FAILS, how=how, counterexample=ce, hint=hint, hint_kind=kind,
-                           defines=defines, notes=notes,
-                           **self.base), rules
-        partial = [k for k in self.unsupported if not (self.defining and k == self.definer)]
-        if self.checked_links and (partial or self.unchecked_links):
-            # every '=' must be checked for a 'holds': say what could not be, and that the rest holds
-            if partial:
-                k = partial[0]
-                reason = f"member {k + 1}: {self.unsupported[k]}"
-            else:
-                (a, b), why = next(iter(sorted(self.unchecked_links.items())))
-                reason = f"= between members {a + 1} and {b + 1}: {why}"
-            n_ok = len(self.checked_links)
-            reason += f" (the other {n_ok} '=' hold{'s' if n_ok == 1 else ''})"
-            drop = ({f"member {partial[0] + 1} not evaluated: {self.unsupported[partial[0]]}"} if partial else
-                    {f"= between members {a + 1} and {b + 1} not checked: {why}"})
-            notes = [x for x in notes if x not in drop]
-            return Verdict(status=NOT_CHECKED, reason=reason, how=how, defines=defines, notes=notes,
-                           **self.base), rules
-        if self.checked_links:
-            return Verdict(status=HOLDS, how=how, defines=defines, notes=notes, **self.base), rules
-        if self.defining:
-            if self.truth_ok:
-                var = "a" if any(f[0] == "outdelta" for f in self.defining) else "z"
-                what = (f"d cost / d {var} of the network (per sample)" if not any(
-                    f[0] == "grad" for f in self.defining) else "the sympy ground truth of the gradient")
-                notes.insert(0, f"checked against the truth: {what}")
-            notes += sorted(self.truth_notes)
-            every = {(p, f) for p in range(len(self.models)) for f in self.defining}
-            if self.truth_ok and not self.truth_notes and every <= self.truth_matched and not partial:
-                how = (f"the definition equals the truth at {len(self.models)} random exact rational points "
-                       f"for every layer it defines")
-                return Verdict(status=HOLDS, how=how, defines=defines, notes=notes, **self.base), rules
-            return Verdict(status=DEFINITION, defines=defines, notes=notes, **self.base), rules
-        if self.unsupported:
-            k, exc = next(iter(sorted(self.unsupported.items())))
-            reason = f"member {k + 1}: {exc}"
-            notes = [x for x in notes if x != f"member {k + 1} not evaluated: {exc}"]
-            return Verdict(status=NOT_CHECKED, reason=reason, notes=notes, **self.base), rules
-        if self.unchecked_links:
-            return Verdict(status=NOT_CHECKED, reason=next(iter(self.unchecked_links.values())),
-                           **self.base), rules
-        return Verdict(status=NOT_CHECKED, reason="no index combination of this equation exists at the "
-                       "document's sizes", **self.base), rules
-
-    def _how(self) -> str:
-        pts = len(self.models)
-        links = len(self.compared_links | self.checked_links) or "no"
-        parts = [f"{links} '=' checked at {pts} random exact rational point"
-                 f"{'s' if pts > 1 else ''} to 50 digits"]
-        if self.free:
-            names = ", ".join(f"{'S' if r == 'sample' else ''}{v}" for v, r in self.free.items())
-            parts.append(f"for all {self.combos // pts} valid values of {names}")
-        if uses_truth(self.members, self.notation):
-            parts.append("against the sympy ground truth (derive.ground_truth_at)")
-        return ", ".join(parts)
-
-    def _has_sample_matrices(self) -> bool:
-        """True when the chain works with whole-batch matrices (``{}_N A_S``: one column per sample)."""
-        return any(isinstance(x, S.Sym) and _all_samples(x) for m in self.members for x in S.walk(m))
-
-    def _counterexample(self, f) -> dict:
-        bind = {(f"S{v}" if self.free.get(v) == "sample" else v): val for v, val in f["bind"].items()}
-        out = {"point": f["point"] + 1, "indices": bind}
-        if f["error"] is not None:
-            out["member"] = f["where"] + 1
-            out["error"] = str(f["error"])
-            return out
-        a, b = f["where"]
-        entry, left, right, message = f["diff"]
-        out.update({"link": [a + 1, b + 1], "message": message})
-        if entry is not None:
-            out["entry"] = list(entry)
-            values = f["values"]
-            full = values and isinstance(values[0], Mat) and values[0].cols == self.models[0].n
-            if full and self._has_sample_matrices():
-                out["sample"] = f"S{entry[1]}"  # one column per sample
-        if not isinstance(left, Mat):
-            out["left"] = fmt(left)
-        if not isinstance(right, Mat):
-            out["right"] = fmt(right)
-        if isinstance(left, Mat) or isinstance(right, Mat):
-            out["shapes"] = [shape_text(left), shape_text(right)]
-        return out
-
 
 def variables_of(members, notation=None) -> frozenset:
     """Names that an identity quantifies over: the variable of a derivative (d/dx, d f/d u) and the plain
@@ -417,9 +249,3 @@ def variables_of(members, notation=None) -> frozenset:
                 if isinstance(arg, S.Sym) and not (arg.pre or arg.sub or arg.sup):
                     out.add(arg.name)
     return frozenset(out)
-
-
-def _all_samples(sym) -> bool:
-    from .evaluate import flat
-
-    return any(flat(x) in ("S", "s") for x in sym.sub)

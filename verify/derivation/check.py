@@ -20,7 +20,7 @@ import mpmath
 from . import syntax as S
 from .accumulate import accumulator_update
 from .chain import Run, digest
-from .evaluate import Definitions, Rule
+from .context import Definitions, Rule
 from .extract import Config, Document, read_document
 from .hints import REPORT_HINT_EDITS
 from .model import DPS, Model

@@ -4,23 +4,21 @@ Operators follow the notation: in ``paper`` notation ``\\odot`` is the matrix (n
 (2)-(5) and ``*`` is element-wise (eq 10); in ``standard`` notation ``\\odot`` is the Hadamard product and
 juxtaposition the matrix product. ``\\sum`` takes everything to its right up to the next ``=``, ``,`` or
 closing bracket. A derivative d f / d v is evaluated by recomputing the network with v overridden and
-differentiating numerically at high precision, except d Lambda / d w, which is the ground truth.
+differentiating numerically at high precision, except d Lambda / d w, which is the ground truth. The state of
+an evaluation (definitions, :class:`Ctx`) lives in :mod:`.context`, the entry of a matrix in :mod:`.indexing`.
 """
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass, field
-from fractions import Fraction
 
 import mpmath
 
 from . import syntax as S
-from .indexing import flat, index_value, is_free_index
+from .context import Ctx, Definitions, Rule, abstract_function, generic_value
+from .indexing import element, flat, index_value, is_free_index
 from .matrices import expand
 from .values import (
     Mat,
-    OutOfRange,
     ShapeError,
     TooExpensive,
     UndefinedValue,
@@ -40,79 +38,6 @@ TIME_LIMIT = 10.0   # seconds per equation; beyond it the equation is "not check
 
 __all__ = ["TIME_LIMIT", "Ctx", "Rule", "Definitions", "ev", "flat", "index_value", "is_free_index",
            "generic_value", "abstract_function"]
-
-
-@dataclass
-class Rule:
-    """A definition from the document: ``pattern`` (the defined symbol's AST), ``rhs`` (the defining
-    member), the family key it defines, the layers it covers (None: all/no layer) and its label."""
-
-    kind: str
-    pattern: S.Node
-    rhs: S.Node
-    layers: frozenset | None
-    label: str
-    binds: dict = field(default_factory=dict)
-
-
-class Definitions:
-    """Symbols introduced by the document, in order; the first rule covering a (kind, layer) wins."""
-
-    def __init__(self):
-        self.rules: list[Rule] = []
-
-    def find(self, kind: str, layer) -> Rule | None:
-        for rule in self.rules:
-            if rule.kind == kind and (rule.layers is None or layer in rule.layers):
-                return rule
-        return None
-
-    def add(self, rule: Rule) -> None:
-        replaced = rule.binds.get("replaces") if isinstance(rule.binds, dict) else None
-        if replaced is not None and replaced in self.rules:
-            self.rules.remove(replaced)
-        self.rules.append(rule)
-
-    def variables(self) -> frozenset:
-        """Names the document introduced as arbitrary entries of a named matrix (``X = [x_i^j]``)."""
-        return frozenset(r.pattern.name for r in self.rules if r.kind == "var")
-
-
-class Ctx:
-    """Evaluation state: model (network at a point), notation, definitions, index bindings, overrides."""
-
-    def __init__(self, model, notation, defs: Definitions, point: int = 0):
-        self.model, self.notation, self.defs, self.point = model, notation, defs, point
-        self.bind: dict[str, int] = {}
-        self.free: set[str] = set()
-        self.overrides: tuple = ()
-        self.sample_hint: int | None = None
-        self.layer_ctx = None
-        self.abstract: set[str] = set()
-        self.memo: dict = {}
-        self.variables: frozenset = frozenset()
-        self.deadline: float | None = None
-
-    def child(self, bind=None, overrides=None) -> Ctx:
-        c = Ctx(self.model, self.notation, self.defs, self.point)
-        c.bind = dict(self.bind if bind is None else bind)
-        c.free = set(self.free) if bind is None else set()
-        c.overrides = self.overrides if overrides is None else overrides
-        c.sample_hint, c.layer_ctx = self.sample_hint, self.layer_ctx
-        c.abstract, c.memo, c.variables = self.abstract, self.memo, self.variables
-        c.deadline = self.deadline
-        return c
-
-
-def generic_value(name: str, point: int):
-    """A reproducible 'random' rational in (-2, 2) for a plain symbol, fixed per name and point."""
-    h = int(hashlib.sha256(f"{name}|{point}".encode()).hexdigest()[:8], 16)
-    return mpmath.mpf((h % 255) - 127) / 64
-
-
-def abstract_function(name: str, point: int):
-    c1, c2, c3 = (generic_value(f"{name}#{k}", point) for k in range(3))
-    return lambda t: mpmath.exp(c1 * t / 3) + c2 * t ** 3 + c3 * t
 
 
 # ------------------------------------------------------------------ evaluator
@@ -154,7 +79,7 @@ def _scripted(node, ctx):
     if sup and len(sup) == 1 and isinstance(sup[0], S.Sym) and sup[0].name == "T" and not sup[0].sub:
         value, sup = transpose(value), ()
     if node.sub:
-        value = _element(value, node.sub, sup, ctx, node.pos)
+        value = element(value, node.sub, sup, ctx, node.pos)
         sup = ()
     if sup:
         if len(sup) != 1:
@@ -166,33 +91,6 @@ def _scripted(node, ctx):
             raise Unsupported("powers of matrices (use explicit products)", node.pos)
         value = power(value, exponent, node.pos)
     return value
-
-
-def _element(value, sub, sup, ctx, pos):
-    """[M]_k (component k of a vector) or [M]_c^r (paper: row r = superscript, column c = subscript)."""
-    if not isinstance(value, Mat):
-        raise ShapeError("an index on a scalar", pos)
-    if not sup and (len(sub) == 2 or (flat(sub[0]) and len(flat(sub[0])) == 2)):   # (dS)_{ik}: row, column
-        items = sub if len(sub) == 2 else (S.Sym(pos, flat(sub[0])[0]), S.Sym(pos, flat(sub[0])[1]))
-        items = [S.Num(pos, Fraction(int(x.name))) if x.name.isdigit() else x for x in items] \
-            if len(sub) == 1 else list(items)
-        row, col = index_value(items[0], ctx), index_value(items[1], ctx)
-        if not (1 <= row <= value.rows and 1 <= col <= value.cols):
-            raise OutOfRange(f"element ({row},{col}) of a {value.rows}×{value.cols} matrix", pos,
-                             all(is_free_index(x, ctx) for x in items))
-        return value.data[row - 1][col - 1]
-    col = index_value(sub[0], ctx)
-    if sup:
-        row = index_value(sup[0], ctx)
-    elif value.cols == 1:
-        row, col = col, 1
-    elif value.rows == 1:
-        row = 1
-    else:
-        raise Unsupported("[M]_k needs a vector; use [M]_c^r for an element", pos)
-    if not (1 <= row <= value.rows and 1 <= col <= value.cols):
-        raise OutOfRange(f"element ({row},{col}) of a {value.rows}×{value.cols} matrix", pos)
-    return value.data[row - 1][col - 1]
 
 
 def _frac(node, ctx):

@@ -1,12 +1,14 @@
 """Hints for a failing equation: which small change would make it hold, with a stable kind.
 
 First the two sides' values are compared for a pattern (:mod:`.hint_values`: sign, factor n, transpose,
-mirrored entries, a missing or extra phi'); then small edits of the written expression (:mod:`.edits`) are
-tried one by one and the edited side is re-evaluated. The first edit that makes the equation hold at the
+mirrored entries, a missing or extra phi'); then small edits of the written expression (:mod:`.edits`, and
+a phi' written out in closed form left out or put in, :mod:`.phi_factors`) are tried one by one and the
+edited side is re-evaluated. The first edit that makes the equation hold at the
 counterexample is reported, its layer named in the document's own numbering.
 """
 from __future__ import annotations
 
+import itertools
 import time
 
 from . import syntax as S
@@ -14,8 +16,9 @@ from .edits import edits
 from .evaluate import ev
 from .hint_values import phi_factor_hint, same, value_hint
 from .indices import sum_vars
+from .phi_factors import phi_factor_edits
 from .symbols import strip
-from .values import OutOfRange
+from .values import Mat, OutOfRange, as_scalar
 
 __all__ = ["hint_for", "value_hint"]
 
@@ -29,13 +32,13 @@ def hint_for(run, failure) -> tuple[str, str]:
     gives no hint, a few other failing instances (index values, points) are tried."""
     deadline = time.monotonic() + HINT_SECONDS
     for instance in [failure] + failure.get("more", []):
-        found = _hint(run, instance, deadline)
+        found = _hint(run, instance, deadline, instance is failure)
         if found[0] or time.monotonic() > deadline:
             return found
     return "", ""
 
 
-def _hint(run, failure, deadline) -> tuple[str, str]:
+def _hint(run, failure, deadline, first=True) -> tuple[str, str]:
     n = run.models[0].n
     values = failure["values"] if failure["error"] is None else None
     if values is not None:
@@ -54,7 +57,7 @@ def _hint(run, failure, deadline) -> tuple[str, str]:
         text = _bias_hint(run, failure, model, describe)
         if text:
             return text, "bias"
-    found = _edit_hint(run, failure, deadline)
+    found = _edit_hint(run, failure, deadline, first)
     if found[0]:
         return found
     shape = _shape_hint(run, failure)
@@ -112,7 +115,9 @@ def _layer_slots(notation):
     return slots
 
 
-def _edit_hint(run, failure, deadline) -> tuple[str, str]:
+def _edit_hint(run, failure, deadline, written_out=True) -> tuple[str, str]:
+    """The first small edit that makes the equation hold at this failing instance; a phi' written out is
+    left out or put in (many candidates) at the first failing instance only."""
     where = failure["where"]
     ctx = run._ctx(failure["point"], failure["bind"])
     pairs = [where] if isinstance(where, tuple) else _neighbours(run, where)
@@ -134,8 +139,12 @@ def _edit_hint(run, failure, deadline) -> tuple[str, str]:
         except Exception:  # noqa: BLE001
             original = None
         swap = getattr(run.notation, "counterpart", None)
-        for text, pos, edited, kind in edits(member, _layer_slots(run.notation), sums, letters, samples,
-                                             run.samples, swap):
+        slots = _layer_slots(run.notation)
+        phi = () if not written_out else phi_factor_edits(
+            member, slots, letters | _node_sum_letters(run.members), _activations(run.notation),
+            run.models[0].activation, _hadamard(run.notation), _shape(ctx, sums))
+        candidates = itertools.chain(edits(member, slots, sums, letters, samples, run.samples, swap), phi)
+        for text, pos, edited, kind in candidates:
             tried += 1
             run.defs.hint_edits = getattr(run.defs, "hint_edits", REPORT_HINT_EDITS) - 1
             if tried > MAX_EDITS or run.defs.hint_edits < 0 or time.monotonic() > deadline:
@@ -154,6 +163,56 @@ def _edit_hint(run, failure, deadline) -> tuple[str, str]:
             if extra_kind == "factor_n":
                 return _with_col(text, pos, run) + "; and " + extra, kind
     return "", ""
+
+
+def _node_sum_letters(members) -> set:
+    """The letters summations run over that name nodes (j in \\sum_j), not samples (Sx in \\sum_{Sx})."""
+    return {x.var.name for m in members for x in S.walk(m)
+            if isinstance(x, S.Sum) and isinstance(x.var, S.Sym) and len(x.var.name) == 1
+            and x.var.name.islower() and not x.var.sub}
+
+
+def _activations(notation):
+    """The symbols of a member naming activations a (the notation's 'a' quantity), in order."""
+    def find(member):
+        out = []
+        for node in S.walk(member):
+            if not isinstance(node, S.Sym) or node in out:
+                continue
+            if hasattr(notation, "resolve"):
+                found = notation.resolve(node)
+                if found is not None and found[0].quantity in ("a", "a1"):
+                    out.append(node)
+            elif node.name in ("a", "A") and (node.pre or node.sup):
+                out.append(node)
+        return out
+    return find
+
+
+def _shape(ctx, loose):
+    """(rows, cols) of a node's value at the counterexample, () for a number, None if it does not evaluate;
+    a summation letter (``loose``) outside its sum counts as 1."""
+    def shape(node):
+        inner = ctx.child()
+        inner.bind.update({v: 1 for v in loose if v not in inner.bind})
+        try:
+            value = as_scalar(ev(node, inner))
+        except Exception:  # noqa: BLE001 - not a value alone (an index bound by a sum, a missing layer)
+            return None
+        return (value.rows, value.cols) if isinstance(value, Mat) else ()
+    return shape
+
+
+def _hadamard(notation) -> str:
+    """The notation's element-wise product operator (the one that multiplies two columns entry by entry)."""
+    column = Mat([[1], [2]])
+    for op in ("odot", "circ", "*"):
+        try:
+            if isinstance(notation.product(op, column, column, -1), Mat):
+                return op
+        except Exception:  # noqa: BLE001 - a matrix product of two columns: not element-wise
+            continue
+    return "*"
 
 
 def _neighbours(run, k):

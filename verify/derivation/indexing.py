@@ -1,11 +1,14 @@
 """Index expressions: the letters of ``Sx``/``L3``/``out`` and the integer value of an index (numbers,
-bound letters, n, m_N, L, + and -). Used by the evaluator and by the matrix-literal expansion."""
+bound letters, n, m_N, L, + and -), and the entry of a matrix such indices name (:func:`element`). Used by
+the evaluator and by the matrix-literal expansion."""
 from __future__ import annotations
 
-from . import syntax as S
-from .values import Unsupported
+from fractions import Fraction
 
-__all__ = ["flat", "index_value", "is_free_index"]
+from . import syntax as S
+from .values import Mat, OutOfRange, ShapeError, Unsupported
+
+__all__ = ["flat", "index_value", "is_free_index", "element"]
 
 
 def flat(node) -> str | None:
@@ -55,3 +58,28 @@ def is_free_index(node, ctx) -> bool:
     return bool(names) and all(n in ctx.bind and n != "n" for n in names)
 
 
+def element(value, sub, sup, ctx, pos):
+    """[M]_k (component k of a vector) or [M]_c^r (paper: row r = superscript, column c = subscript)."""
+    if not isinstance(value, Mat):
+        raise ShapeError("an index on a scalar", pos)
+    if not sup and (len(sub) == 2 or (flat(sub[0]) and len(flat(sub[0])) == 2)):   # (dS)_{ik}: row, column
+        items = sub if len(sub) == 2 else (S.Sym(pos, flat(sub[0])[0]), S.Sym(pos, flat(sub[0])[1]))
+        items = [S.Num(pos, Fraction(int(x.name))) if x.name.isdigit() else x for x in items] \
+            if len(sub) == 1 else list(items)
+        row, col = index_value(items[0], ctx), index_value(items[1], ctx)
+        if not (1 <= row <= value.rows and 1 <= col <= value.cols):
+            raise OutOfRange(f"element ({row},{col}) of a {value.rows}×{value.cols} matrix", pos,
+                             all(is_free_index(x, ctx) for x in items))
+        return value.data[row - 1][col - 1]
+    col = index_value(sub[0], ctx)
+    if sup:
+        row = index_value(sup[0], ctx)
+    elif value.cols == 1:
+        row, col = col, 1
+    elif value.rows == 1:
+        row = 1
+    else:
+        raise Unsupported("[M]_k needs a vector; use [M]_c^r for an element", pos)
+    if not (1 <= row <= value.rows and 1 <= col <= value.cols):
+        raise OutOfRange(f"element ({row},{col}) of a {value.rows}×{value.cols} matrix", pos)
+    return value.data[row - 1][col - 1]
