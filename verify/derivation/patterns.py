@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from . import syntax as S
+from .indexing import flat
 from .symbols import is_T, strip
 
 __all__ = ["Pattern", "Spec", "compile_pattern", "parse_spec", "match", "split_items", "is_sample_word",
@@ -46,6 +47,7 @@ class Pattern:
     sym: S.Sym
     spec: Spec
     keep: str = ""               # sample prefix: S1, Sx, Sn, S are one item, not split per character
+    scripts: tuple = ()          # slot letters of pre, sub, sup ([] for a literal script)
 
     @property
     def slots(self) -> int:
@@ -70,7 +72,8 @@ def compile_pattern(latex: str, spec: str, keep: str = "") -> Pattern:
         raise SpecError(f"symbol pattern {latex!r} is not one symbol")
     if _is_applied(sym):
         sym = S.Sym(sym.pos, "@apply", (), (sym,), ())
-    return Pattern(latex, sym, parse_spec(spec), keep)
+    scripts = tuple(tuple(_slot_letters(part, keep)) for part in (sym.pre, sym.sub, sym.sup))
+    return Pattern(latex, sym, parse_spec(spec), keep, scripts)
 
 
 def _is_applied(node) -> bool:
@@ -116,8 +119,6 @@ def _is_word(text: str) -> bool:
 
 
 def _flat(node):
-    from .evaluate import flat
-
     return flat(node)
 
 
@@ -159,8 +160,8 @@ def match(pattern: Pattern, sym, transposed_ok: bool = True):
     if transposed_ok and sup and is_T(sup[-1]):
         sup, T = sup[:-1], True
     bind: dict = {}
-    for mine, theirs in ((p.pre, sym.pre), (p.sub, sym.sub), (p.sup, tuple(sup))):
-        letters = _slot_letters(mine, pattern.keep)
+    for mine, theirs, letters in zip((p.pre, p.sub, p.sup), (sym.pre, sym.sub, tuple(sup)), pattern.scripts,
+                                     strict=True):
         if len(mine) != 0 and not letters:   # a literal script: {}_{out}, ^{\phi}, _{S}
             if not _same(mine, theirs, pattern.keep):
                 return None

@@ -18,7 +18,15 @@ class Ranges:
     """Roles, bounds and summation ranges (a part of :class:`.table.TableNotation`)."""
 
     def is_sample_var(self, name, node, ctx) -> bool:
-        return name in self.table.sample_letters or self._role_in(name, node.body, ctx) == "sample"
+        if name in self.table.sample_letters:
+            return True
+        memo = self._sample_sums   # id(sum) -> (sum, name, answer)
+        known = memo.get(id(node))
+        if known is None or known[0] is not node or known[1] != name:
+            if len(memo) > 10_000:
+                memo.clear()
+            known = memo[id(node)] = (node, name, self._role_in(name, node.body, ctx) == "sample")
+        return known[2]
 
     def sum_range(self, var, node, ctx):
         prefix = self.table.sample_prefix

@@ -30,6 +30,11 @@ class TableNotation(Quantities, Families, Variables, Ranges, Functions):
         self.config, self.table, self.name = config, table, table.name
         self.base = table.input_layer
         self._functions = {}
+        self._by_name: dict = {}   # symbol name -> its patterns, in the table's order
+        self._resolved: dict = {}  # id(symbol) -> (symbol, what resolve found)
+        self._sample_sums: dict = {}   # id(sum) -> (sum, letter, whether it runs over the samples)
+        for pattern in table.patterns:
+            self._by_name.setdefault(pattern.sym.name, []).append(pattern)
         for latex, kind in table.functions.items():
             members, _ = S.parse_chain(latex)
             self._functions[members[0]] = kind
@@ -161,11 +166,20 @@ class TableNotation(Quantities, Families, Variables, Ranges, Functions):
 
     def resolve(self, sym):
         """(spec, bind, transposed) of the first pattern ``sym`` fits, else None."""
-        for pattern in self.table.patterns:
+        known = self._resolved.get(id(sym))
+        if known is not None and known[0] is sym:
+            return known[1]
+        name = sym.name if isinstance(sym, S.Sym) else "@apply"
+        found = None
+        for pattern in self._by_name.get(name, ()):
             hit = match(pattern, sym)
             if hit is not None:
-                return pattern.spec, hit[0], hit[1]
-        return None
+                found = pattern.spec, hit[0], hit[1]
+                break
+        if len(self._resolved) > 50_000:
+            self._resolved.clear()
+        self._resolved[id(sym)] = (sym, found)   # the symbol is kept: its id is not reused meanwhile
+        return found
 
     def _plain(self, sym, ctx):
         name = self.plain_name(sym, ctx)
