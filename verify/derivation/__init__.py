@@ -2,7 +2,8 @@
 
 ``python -m verify derivation FILE.md [--watch] [--poll] [--json] [--no-color]``
 
-Notation sheet (paper notation, seed 001; the standard one is in :mod:`.standard` and docs/notation.md):
+Notation sheet (paper notation, seed 001, the table ``notations/paper.toml``; the others are tables too,
+see docs/notation.md):
 
 - layers L0 (input) .. L_E (output, E = L); ``{}_N W`` couples L(N) to L(N+1), shape (m_{N+1}, m_N),
   entry ``{}_N w_i^j`` (i source node on L(N), j target node on L(N+1));
@@ -12,7 +13,8 @@ Notation sheet (paper notation, seed 001; the standard one is in :mod:`.standard
 - δ, D^φ, θ, C, X, ... are defined by the document (``:=``) and checked where they are used.
 
 Pipeline: extract (front matter, display equations) -> syntax + grammar.lark + nodes (our own LALR
-grammar, immutable AST) -> notation / standard (+ symbols, families, derivatives: what a symbol means) ->
+grammar, immutable AST) -> notation: presets + notations/*.toml read by table (+ patterns, quantities,
+families, variables, ranges, functions: what a symbol means) ->
 evaluate + matrices + model + values (numbers at random exact rational points; derive's ground truth) ->
 chain + indices (one relation chain over index values) -> check (the document, per-equation cache) ->
 verdict (data), hints (why it fails) -> present (rich, JSON) / cli / watch (re-check on every save).

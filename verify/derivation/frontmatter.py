@@ -120,11 +120,6 @@ def parse_front_matter(text: str) -> tuple[Config, int]:
 
 def _check_table(values: dict) -> None:
     """The notation preset and the symbols: block must read (a bad table entry is bad input, exit 2)."""
-    if values["notation"] == "paper":
-        if values["symbols"]:
-            raise ConfigError("front matter: symbols: extends a table notation (standard, theta, ng, "
-                              "nielsen, cs231n, index), not paper")
-        return
     from .presets import SpecError, load_table
 
     try:

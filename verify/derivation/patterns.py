@@ -4,7 +4,9 @@ A pattern is LaTeX parsed by our own grammar; its script letters are slots. A sp
 quantity, the slot that gives its layer (in the document's numbering) and the slots of its entry:
 ``W[l](j,k)`` weight row j (node on the later layer), column k; ``a[l](j)`` node j (sample from the
 context); ``a[L](k,i)`` node k of sample i; ``delta[l]`` the whole matrix. Layers may also be numbers or
-``L`` (the output layer). Matching a document symbol binds each slot to the AST item written there.
+``L`` (the output layer). Matching a document symbol binds each slot to the AST item written there; a
+script that holds no slot letters (``{}_{out}``, ``^{\\phi}``) must be written exactly so, and a slot letter
+the spec does not use (``\\Lambda_{k}``) accepts any item and is no index of the equation.
 """
 from __future__ import annotations
 
@@ -13,12 +15,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from . import syntax as S
+from .indexing import flat
 from .symbols import is_T, strip
 
-__all__ = ["Pattern", "Spec", "compile_pattern", "parse_spec", "match", "split_items", "SpecError"]
+__all__ = ["Pattern", "Spec", "compile_pattern", "parse_spec", "match", "split_items", "is_sample_word",
+           "SpecError", "FAMILIES"]
 
-QUANTITIES = {"W", "Wb", "b", "z", "a", "a1", "x", "y", "label", "delta", "cost", "sample_cost", "grad_a",
-              "grad_W", "grad_b", "grad_Wb", "size", "batch"}
+QUANTITIES = {"W", "Wb", "b", "z", "a", "a1", "x", "y", "label", "delta", "outdelta", "D", "theta", "cost",
+              "sample_cost", "grad_a", "grad_W", "grad_b", "grad_Wb", "size", "batch"}
+FAMILIES = ("delta", "outdelta", "D", "theta")   # defined by the document, one column per sample
 _SPEC = re.compile(r"^(?P<q>[A-Za-z_][A-Za-z_0-9]*)(\[(?P<layer>[^\]]+)\])?(\((?P<idx>[^)]*)\))?$")
 
 
@@ -32,12 +37,17 @@ class Spec:
     layer: str | None = None     # a slot letter, a number, "L" or "L-1"
     index: tuple = ()            # slot letters (or "*") of the entry: (row[, column])
 
+    def uses(self, letter) -> bool:
+        return letter == self.layer or letter in self.index
+
 
 @dataclass(frozen=True)
 class Pattern:
     latex: str
     sym: S.Sym
     spec: Spec
+    keep: str = ""               # sample prefix: S1, Sx, Sn, S are one item, not split per character
+    scripts: tuple = ()          # slot letters of pre, sub, sup ([] for a literal script)
 
     @property
     def slots(self) -> int:
@@ -52,7 +62,7 @@ def parse_spec(text: str) -> Spec:
     return Spec(m.group("q"), m.group("layer"), idx)
 
 
-def compile_pattern(latex: str, spec: str) -> Pattern:
+def compile_pattern(latex: str, spec: str, keep: str = "") -> Pattern:
     try:
         members, _ = S.parse_chain(latex)
     except S.ParseError as exc:
@@ -62,7 +72,8 @@ def compile_pattern(latex: str, spec: str) -> Pattern:
         raise SpecError(f"symbol pattern {latex!r} is not one symbol")
     if _is_applied(sym):
         sym = S.Sym(sym.pos, "@apply", (), (sym,), ())
-    return Pattern(latex, sym, parse_spec(spec))
+    scripts = tuple(tuple(_slot_letters(part, keep)) for part in (sym.pre, sym.sub, sym.sup))
+    return Pattern(latex, sym, parse_spec(spec), keep, scripts)
 
 
 def _is_applied(node) -> bool:
@@ -71,14 +82,16 @@ def _is_applied(node) -> bool:
         node.right, S.Sym)
 
 
-def split_items(items) -> list:
-    """Script items as separate indices: ``_{jk}`` and ``_{12}`` split per character, ``_{j,k}`` kept."""
+def split_items(items, keep: str = "") -> list:
+    """Script items as separate indices: ``_{jk}`` and ``_{12}`` split per character, ``_{j,k}`` kept (and
+    with ``keep`` = "S" a sample index S1, Sx, Sn)."""
     items = [strip(x) for x in items]
     if len(items) == 1 and _terms(items[0]) is not None:   # _{i y_i}: an index and a label
         return _terms(items[0])
     if len(items) == 1:
         text = _flat(items[0])
-        if text and len(text) > 1 and text.isalnum() and not _is_word(text):
+        whole = _is_word(text) or is_sample_word(text, keep) if text else True
+        if text and len(text) > 1 and text.isalnum() and not whole:
             return [S.Num(items[0].pos, Fraction(int(ch))) if ch.isdigit() else S.Sym(items[0].pos, ch)
                     for ch in text]
     return items
@@ -93,25 +106,45 @@ def _terms(node):
     return None
 
 
+def is_sample_word(text, prefix: str) -> bool:
+    """S, S1, S12, Sn, Sx: a sample index of a notation whose sample indices carry ``prefix``."""
+    if not prefix or not text or text[:len(prefix)].lower() != prefix.lower():
+        return False
+    rest = text[len(prefix):]
+    return rest == "" or rest.isdigit() or (len(rest) == 1 and rest.isalpha())
+
+
 def _is_word(text: str) -> bool:
     return text in ("out", "in")
 
 
 def _flat(node):
-    from .evaluate import flat
-
     return flat(node)
 
 
-def _slot_letters(items) -> list:
-    """The slot letters of a pattern's script items (``{jk}`` -> [j, k], ``{x,l}`` -> [x, l])."""
+def _slot_letters(items, keep="") -> list:
+    """The slot letters of a pattern's script items (``{jk}`` -> [j, k], ``{x,l}`` -> [x, l]); none for a
+    literal script (``{out}``, ``{\\phi}``, and the sample prefix alone: ``W_{S}``, every sample)."""
     out = []
     for item in split_items(items):
         text = _flat(item)
-        if not text or not text.isalpha():
+        if not text or not text.isalpha() or _is_word(text) or (keep and text == keep):
             return []
         out.extend(text)
     return out
+
+
+def _same(mine, theirs, keep) -> bool:
+    if len(mine) != len(theirs):
+        return False
+    for a, b in zip(mine, theirs, strict=True):
+        a, b = strip(a), strip(b)
+        if keep and _flat(a) == keep:   # the sample prefix alone, in either case: _S, _s
+            if (_flat(b) or "").lower() != keep.lower():
+                return False
+        elif a != b:
+            return False
+    return True
 
 
 def match(pattern: Pattern, sym, transposed_ok: bool = True):
@@ -127,11 +160,13 @@ def match(pattern: Pattern, sym, transposed_ok: bool = True):
     if transposed_ok and sup and is_T(sup[-1]):
         sup, T = sup[:-1], True
     bind: dict = {}
-    for mine, theirs in ((p.pre, sym.pre), (p.sub, sym.sub), (p.sup, tuple(sup))):
-        letters = _slot_letters(mine)
-        if len(mine) != 0 and not letters:
-            return None
-        items = split_items(theirs) if theirs else []
+    for mine, theirs, letters in zip((p.pre, p.sub, p.sup), (sym.pre, sym.sub, tuple(sup)), pattern.scripts,
+                                     strict=True):
+        if len(mine) != 0 and not letters:   # a literal script: {}_{out}, ^{\phi}, _{S}
+            if not _same(mine, theirs, pattern.keep):
+                return None
+            continue
+        items = split_items(theirs, pattern.keep) if theirs else []
         if len(items) != len(letters):
             return None
         for letter, item in zip(letters, items, strict=True):

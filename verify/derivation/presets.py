@@ -34,6 +34,12 @@ class Table:
     sample_letters: tuple = ()
     sizes: tuple = ("m",)
     bias_column_symbols: tuple = ()   # document-defined matrices indexed like Theta: column 0 = bias
+    sample_prefix: str = ""           # "S": sample indices are written S1, Sx, Sn (S alone: all samples)
+    layer_context: bool = False       # {}_N(...) gives layer N to the un-prefixed symbols inside
+    abstract_functions: bool = False  # \Psi(x): an undefined capital-Greek function is an arbitrary one
+    layered: tuple = ()               # names that need a layer: with scripts but none, they are an error
+    unmatched: tuple = (("sup", "layer"), ("sub", "node"))   # index roles of a symbol no pattern names
+    labels: tuple = (("delta", "δ^({l})"), ("grad", "∂cost/∂W of layer {l}"))   # defined families
     operators: dict = field(default_factory=dict)
     functions: dict = field(default_factory=dict)
     costs: dict = field(default_factory=dict)
@@ -84,13 +90,18 @@ def load_table(name: str, symbols: tuple = (), input_layer: int | None = None) -
         entries.setdefault(latex, spec)
     for latex, spec in table_symbols.items():
         entries.setdefault(latex, spec)
-    patterns = tuple(compile_pattern(k, v) for k, v in entries.items())
+    prefix = data.get("sample_prefix", "")
+    patterns = tuple(compile_pattern(k, v, prefix) for k, v in entries.items())
     if input_layer is not None:
         data["input_layer"] = input_layer
+    for key in ("unmatched", "labels"):
+        if key in data:
+            data[key] = tuple(data[key].items())
     return Table(name=data.pop("name", name), operators=data.pop("operators", {}), functions=functions,
                  costs=costs, patterns=patterns, sample_letters=tuple(data.pop("sample_letters", ())),
                  sizes=tuple(data.pop("sizes", ("m",))),
-                 bias_column_symbols=tuple(data.pop("bias_column_symbols", ())), **data)
+                 bias_column_symbols=tuple(data.pop("bias_column_symbols", ())),
+                 layered=tuple(data.pop("layered", ())), **data)
 
 
 def patterns_named(table: Table, name: str) -> list[Pattern]:

@@ -6,13 +6,14 @@ row-per-sample layout, or one entry picked by its node/sample indices.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import mpmath
 
-from . import syntax as S
 from .evaluate import flat, index_value, is_free_index
-from .families import family_entry
-from .gradients import grad_layer, grad_value
-from .symbols import show, strip, transpose_of
+from .gradients import grad_value
+from .patterns import FAMILIES, is_sample_word
+from .symbols import strip, transpose_of
 from .values import Mat, OutOfRange, Unsupported
 
 __all__ = ["Quantities"]
@@ -22,6 +23,26 @@ _ARRAYS = ("b", "z", "a", "a1", "x", "y", "delta", "grad_a")
 
 class Quantities:
     """Values of table specs (used by :class:`verify.derivation.table.TableNotation`)."""
+
+    def _sample_item(self, item, ctx, pos):
+        """(sample, free) of a sample index: a number or letter, or S1, Sx, Sn, S (all) with a prefix."""
+        prefix = self.table.sample_prefix
+        if not prefix:
+            return index_value(strip(item), ctx), is_free_index(strip(item), ctx)
+        text = flat(strip(item))
+        if not is_sample_word(text, prefix):
+            raise Unsupported(f"expected a sample index such as {prefix}1, {prefix}x, {prefix}n or {prefix}",
+                              pos)
+        rest = text[len(prefix):]
+        if rest == "":
+            return "all", False
+        if rest.isdigit():
+            return int(rest), False
+        if rest == self.table.batch:
+            return ctx.model.n, False
+        if rest in ctx.bind:
+            return ctx.bind[rest], True
+        raise Unsupported(f"sample index {text} has no value here", pos)
 
     # ---------------------------------------------------------- layers
     def _doc_layer(self, spec, bind, ctx, pos):
@@ -97,15 +118,30 @@ class Quantities:
             return mpmath.mpf(ctx.model.n)
         if q == "size":
             return mpmath.mpf(ctx.model.sizes[self._doc_layer(spec, bind, ctx, sym.pos) - self.base])
-        if q == "delta":
-            return self._delta(spec, bind, T, sym, ctx)
+        if q in FAMILIES:
+            return self._defined(spec, bind, T, sym, ctx)
+        if q == "grad_W":
+            return self._cost_gradient(spec, bind, T, sym, ctx)
         if q == "grad_Wb":
             return grad_value(self, spec, bind, T, sym, ctx)
         if q == "label":
             return mpmath.mpf(self._label(self._sample(spec, bind, 0, ctx, sym.pos), ctx))
-        P = self._paper(spec, bind, ctx, sym.pos)
+        try:
+            P = self._paper(spec, bind, ctx, sym.pos)
+        except OutOfRange as exc:   # {}_E W: a weight matrix beyond the network, if the document defines it
+            if q == "W" and not exc.free:
+                return self._defined_weight(spec, bind, T, sym, ctx, exc)
+            raise
         M = self._matrix(q, P, ctx, sym.pos)
         return self._pick(M, spec, bind, T, ctx, sym.pos, lo=self._first_index(q, P, ctx))
+
+    def _cost_gradient(self, spec, bind, T, sym, ctx):
+        """grad_W: d cost / d W of a layer, the ground truth (the paper's {}_N\\nabla_{B_k})."""
+        N = self._paper(replace(spec, quantity="W"), bind, ctx, sym.pos)
+        if ctx.overrides:
+            raise Unsupported("the gradient inside a derivative", sym.pos)
+        value = ctx.model.truth_matrix(N)
+        return transpose_of(value) if T else value
 
     def _first_index(self, q, P, ctx) -> int:
         """0 where a bias unit/column sits at index 0 (theta with bias: true), else 1."""
@@ -133,10 +169,9 @@ class Quantities:
 
     def _sample(self, spec, bind, k, ctx, pos):
         if len(spec.index) > k and spec.index[k] in bind:
-            s = index_value(strip(bind[spec.index[k]]), ctx)
-            if not 1 <= s <= ctx.model.n:
-                raise OutOfRange(f"sample {s} does not exist (n = {ctx.model.n})", pos,
-                                 self._free(bind, spec.index[k], ctx))
+            s, free = self._sample_item(bind[spec.index[k]], ctx, pos)
+            if s != "all" and not 1 <= s <= ctx.model.n:
+                raise OutOfRange(f"sample {s} does not exist (n = {ctx.model.n})", pos, free)
             return s
         if len(spec.index) > k and spec.index[k] == "*":
             return "all"
@@ -172,6 +207,9 @@ class Quantities:
         if spec.quantity == "b" and j is not None:   # a bias has no sample
             return M.data[j - 1][0]
         s = self._sample(spec, bind, 1, ctx, pos) if (j is not None or len(spec.index) > 1) else "all"
+        if j is None and s == "all":   # {}_N A_S: every sample
+            out = transpose_of(M) if rows_layout else M
+            return transpose_of(out) if T else out
         if j is None:
             col = Mat([[row[s - 1]] for row in M.data])
             return transpose_of(col) if rows_layout != T else col
@@ -212,62 +250,3 @@ class Quantities:
                 raise Unsupported("h(x) with a softmax output", pos)
             a = z.map(ctx.model.phi_out if N + 1 == ctx.model.L else ctx.model.phi)
         return a
-
-    # ---------------------------------------------------------- delta: defined by the document
-    def family(self, sym, ctx):
-        found = self.resolve(sym) if isinstance(sym, S.Sym) else None
-        if found is not None:
-            spec, bind, _ = found
-            if spec.quantity == "grad_Wb":
-                return ("grad", grad_layer(self, spec, bind, ctx, sym.pos))
-            if spec.quantity != "delta":
-                return None
-            return ("delta", self._doc_layer(spec, bind, ctx, sym.pos) - self.base)
-        if self.function_kind(sym) is not None or sym.name in ("e",) or self.is_cost(sym):
-            return None
-        return ("plain", self.plain_name(sym, ctx))
-
-    def pattern(self, sym, ctx) -> dict:
-        out = {"layer": None, "node": None, "sample": None, "entry": False, "column": True}
-        found = self.resolve(sym)
-        if found is None:
-            return out
-        spec, bind, _ = found
-        item = bind.get(spec.layer) if spec.layer else None
-        if item is not None and flat(strip(item)) in ctx.free:
-            out["layer"] = flat(strip(item))
-        if spec.index and spec.index[0] != "*":
-            out["node"] = flat(strip(bind[spec.index[0]]))
-            out["entry"] = True
-        out["column"] = out["entry"]
-        if len(spec.index) > 1:
-            text = flat(strip(bind[spec.index[1]]))
-            if text and text.isalpha():
-                out["sample"] = text
-        elif out["entry"]:   # an entry per sample: the free sample letter of the notation (Nielsen's x)
-            out["sample"] = next((x for x in self.table.sample_letters if x in ctx.free), None)
-        return out
-
-    def _delta(self, spec, bind, T, sym, ctx):
-        P = self._doc_layer(spec, bind, ctx, sym.pos) - self.base
-        rule = ctx.defs.find("delta", P)
-        if rule is None:
-            if self._free(bind, spec.layer, ctx):
-                raise OutOfRange(f"{show(sym)} is not defined for layer {P + self.base}", sym.pos, True)
-            raise Unsupported(f"δ of layer {P + self.base} is not defined before this equation", sym.pos)
-        if not 1 <= P <= ctx.model.L:
-            raise OutOfRange(f"layer {P + self.base} does not exist", sym.pos,
-                             self._free(bind, spec.layer, ctx))
-        rows = ctx.model.sizes[P]
-        if spec.index and spec.index[0] != "*":
-            j = self._node(spec, bind, 0, ctx, rows, sym.pos)
-            s = self._sample(spec, bind, 1, ctx, sym.pos)
-            if s == "all":
-                return Mat([[family_entry(rule, P, j, t, ctx) for t in range(1, ctx.model.n + 1)]])
-            return family_entry(rule, P, j, s, ctx)
-        cols = range(1, ctx.model.n + 1)
-        if len(spec.index) > 1:
-            cols = [self._sample(spec, bind, 1, ctx, sym.pos)]
-        M = Mat([[family_entry(rule, P, r, s, ctx) for s in cols] for r in range(1, rows + 1)])
-        M = transpose_of(M) if self.table.layout == "rows" else M
-        return transpose_of(M) if T else M

@@ -1,8 +1,9 @@
 """A notation read from a table (:mod:`.presets`): what each symbol of the document means.
 
-One class serves every table-driven notation (standard, theta/ng, nielsen, index, cs231n and the user's
-own ``symbols:``); the differences are data: patterns, layer numbering, layout, operators, functions,
-costs. A symbol that matches no pattern and that the document does not define is undefined.
+One class serves every notation (paper, standard, theta/ng, nielsen, index, cs231n and the user's own
+``symbols:``); the differences are data: patterns, layer numbering, layout, operators, functions, costs,
+sample prefix, layer context. A symbol that matches no pattern and that the document does not define is
+undefined.
 """
 from __future__ import annotations
 
@@ -12,21 +13,28 @@ import mpmath
 
 from . import syntax as S
 from .evaluate import ev, flat, generic_value, index_value, is_free_index
-from .families import evaluate_rule
+from .families import Families, evaluate_rule
+from .functions import Functions
 from .patterns import match
 from .quantities import Quantities
-from .symbols import derivative_of, show, strip
+from .ranges import Ranges
+from .symbols import show, strip
 from .values import Mat, OutOfRange, Undefined, Unsupported, elementwise, exp, hadamard, matmul, scale
 from .variables import Variables
 
 __all__ = ["TableNotation"]
 
 
-class TableNotation(Quantities, Variables):
+class TableNotation(Quantities, Families, Variables, Ranges, Functions):
     def __init__(self, config, table):
         self.config, self.table, self.name = config, table, table.name
         self.base = table.input_layer
         self._functions = {}
+        self._by_name: dict = {}   # symbol name -> its patterns, in the table's order
+        self._resolved: dict = {}  # id(symbol) -> (symbol, what resolve found)
+        self._sample_sums: dict = {}   # id(sum) -> (sum, letter, whether it runs over the samples)
+        for pattern in table.patterns:
+            self._by_name.setdefault(pattern.sym.name, []).append(pattern)
         for latex, kind in table.functions.items():
             members, _ = S.parse_chain(latex)
             self._functions[members[0]] = kind
@@ -53,9 +61,12 @@ class TableNotation(Quantities, Variables):
             S.Num(-1, Fraction(int(spec.layer))) if spec.layer and spec.layer.isdigit() else None)
         if layer is None:
             return None
-        for pattern in self.table.patterns:
+        same_case = sorted(self.table.patterns, key=lambda p: p.sym.name.isupper() != sym.name.isupper())
+        for pattern in same_case:   # {}_2A_S -> {}_2Z_S, {}_2a_{S1}^j -> {}_2z_{S1}^j
             other = pattern.spec
             if other.quantity not in want or len(other.index) != len(spec.index) or other.layer is None:
+                continue
+            if any((o == "*") != (m == "*") for o, m in zip(other.index, spec.index, strict=True)):
                 continue
             fill = {other.layer: layer} if not other.layer.isdigit() else {}
             if other.layer.isdigit() and not (isinstance(layer, S.Num) and layer.value == int(other.layer)):
@@ -109,22 +120,30 @@ class TableNotation(Quantities, Variables):
     def layer_binding(self, paper_layer):
         return paper_layer + self.base
 
-    def is_sample_var(self, name, node, ctx) -> bool:
-        return name in self.table.sample_letters or self._role_in(name, node.body, ctx) == "sample"
-
     def product(self, op, a, b, pos):
         kind = self.table.operators.get(op, "matmul")
         if not (isinstance(a, Mat) and isinstance(b, Mat)):
             return scale(a, b)
         if kind == "hadamard":
-            return hadamard(a, b, pos, "⊙")
+            return hadamard(a, b, pos, "*" if op in ("*", "circ") else "⊙")
+        if kind == "dot":   # the matrix product only
+            return matmul(a, b, pos, "⊙" if op == "odot" else "·")
         if op == "juxt" and a.cols != b.rows and (a.rows, a.cols) == (b.rows, b.cols) and 1 in (a.rows,
                                                                                                 a.cols):
             return hadamard(a, b, pos, "")  # sigma(z)(1 - sigma(z)) of vectors: only element-wise fits
         return matmul(a, b, pos, "·")
 
     # ---------------------------------------------------------- values
+    def in_layer(self, sym, ctx):
+        """``sym`` inside ``{}_N(...)``: with the layer N when the table has layer context and the symbol
+        then names a quantity of the table ({}_2(A^T) is {}_2A^T); else ``sym`` as written."""
+        if not (self.table.layer_context and ctx.layer_ctx and isinstance(sym, S.Sym)) or sym.pre:
+            return sym
+        made = S.Sym(sym.pos, sym.name, tuple(ctx.layer_ctx), sym.sub, sym.sup, sym.primes)
+        return made if self.resolve(made) is not None else sym
+
     def value(self, sym, ctx):
+        sym = self.in_layer(sym, ctx)
         name = sym.name
         found = self.resolve(sym)
         if found is not None:   # the table (and the user's symbols:) first: \mathcal{L} may be the cost
@@ -137,21 +156,30 @@ class TableNotation(Quantities, Variables):
             return mpmath.mpf(self.size_of(sym, ctx))
         if self.function_kind(sym) is not None:
             raise Unsupported(f"{show(sym)} needs an argument", sym.pos)
+        self.check_layered(sym)
         return self._plain(sym, ctx)
+
+    def check_layered(self, sym, what="") -> None:
+        """a_{Sx}^j where the table wants {}_N a_{Sx}^j: the layer is missing (not a plain symbol)."""
+        if sym.name in self.table.layered and sym.sub and not sym.pre:
+            raise Unsupported(f"{what}{show(sym)} names no layer (write {{}}_N{sym.name}...)", sym.pos)
 
     def resolve(self, sym):
         """(spec, bind, transposed) of the first pattern ``sym`` fits, else None."""
-        for pattern in self.table.patterns:
+        known = self._resolved.get(id(sym))
+        if known is not None and known[0] is sym:
+            return known[1]
+        name = sym.name if isinstance(sym, S.Sym) else "@apply"
+        found = None
+        for pattern in self._by_name.get(name, ()):
             hit = match(pattern, sym)
             if hit is not None:
-                return pattern.spec, hit[0], hit[1]
-        return None
-
-    def function_kind(self, sym):
-        if not isinstance(sym, S.Sym):
-            return None
-        bare = S.Sym(-1, sym.name, sym.pre, sym.sub, sym.sup, 0)
-        return self._functions.get(bare)
+                found = pattern.spec, hit[0], hit[1]
+                break
+        if len(self._resolved) > 50_000:
+            self._resolved.clear()
+        self._resolved[id(sym)] = (sym, found)   # the symbol is kept: its id is not reused meanwhile
+        return found
 
     def _plain(self, sym, ctx):
         name = self.plain_name(sym, ctx)
@@ -174,7 +202,7 @@ class TableNotation(Quantities, Variables):
         raise Undefined(show(sym), sym.pos)
 
     def plain_name(self, sym, ctx) -> str:
-        """A stable name with index letters replaced by their current values: D^{(2)}, dZ_{1}."""
+        """A stable name with index letters replaced by their current values: D^{(2)}, dZ_{1}, {}_{3}X."""
 
         def item(x):
             x = strip(x)
@@ -187,111 +215,12 @@ class TableNotation(Quantities, Variables):
                 return text or "?"
 
         parts = [sym.name]
+        if sym.pre:
+            parts.insert(0, "{}_{" + item(sym.pre[0]) + "}")
         for mark, items in (("_", sym.sub), ("^", sym.sup)):
             if items:
                 parts.append(mark + "{" + ",".join(item(x) for x in items) + "}")
         return "".join(parts) + "'" * sym.primes
 
-    # ---------------------------------------------------------- functions
-    def apply(self, sym, args, ctx):
-        kind = self.function_kind(sym)
-        if kind is None and self.is_cost(sym):
-            kind = "cost"
-        if kind is None:
-            rule = ctx.defs.find("func", sym.name) if isinstance(sym, S.Sym) else None
-            if rule is not None:
-                return self._defined_function(rule, args, ctx)
-            return None
-        if kind == "cost":
-            return ctx.model.cost(ctx.overrides)   # J(Theta): the argument only names the parameters
-        if len(args) != 1:
-            raise Unsupported(f"{show(sym)} takes one argument", sym.pos)
-        value = ev(args[0], ctx)
-        if kind == "network":
-            return self.network_output(value, ctx, sym.pos)
-        fn = ctx.model.phi_out if kind == "output_activation" else ctx.model.phi
-        if sym.primes == 1:
-            return elementwise(lambda z: derivative_of(fn, z), value)
-        if sym.primes:
-            raise Unsupported("higher derivatives of the activation", sym.pos)
-        return elementwise(fn, value)
-
-    def _defined_function(self, rule, args, ctx):
-        params = rule.binds.get("params", ())
-        if len(params) != len(args):
-            raise Unsupported(f"({rule.label}) defines a function of {len(params)} argument(s)")
-        values = tuple(ev(a, ctx) for a in args)
-        inner = ctx.child()
-        inner.overrides = ctx.overrides + tuple((("plain", p, 0, 0), v) for p, v in zip(params, values,
-                                                                                       strict=True))
-        inner.variables = ctx.variables | frozenset(params)
-        return ev(rule.rhs, inner)
-
-    # ---------------------------------------------------------- sums and index roles
-    def sum_range(self, var, node, ctx):
-        if len(var) != 1:
-            raise Unsupported(f"summation index {var}", node.pos)
-        if node.kind == "eq" and node.upper is not None:
-            return index_value(node.rng, ctx), index_value(node.upper, ctx), var
-        if node.kind == "eq" or node.upper is not None:
-            raise Unsupported(f"\\sum_{{{var}}} needs both bounds", node.pos)
-        if var in self.table.sample_letters or self._role_in(var, node.body, ctx) == "sample":
-            return 1, ctx.model.n, var
-        size = self._extent(var, node.body, ctx)
-        if size is None:
-            raise Unsupported(f"\\sum_{var}: the range of {var} cannot be read from the summand", node.pos)
-        return size[0], size[1], var
-
-    def index_roles(self, sym):
-        found = self.resolve(sym) if isinstance(sym, S.Sym) else None
-        out = []
-        if found is not None:
-            spec, bind, _ = found
-            for letter, item in bind.items():
-                role = self.slot_role(spec, letter)
-                out.extend((x, role) for x in _letters(item))
-        elif isinstance(sym, S.Sym) and sym.name != "e" and sym.name not in self.table.sizes:
-            for item in sym.sup:
-                out.extend((x, "layer") for x in _letters(item))
-            for item in sym.sub:
-                out.extend((x, "node") for x in _letters(item))
-        skip = {self.table.batch, self.table.output_layer, "T"}
-        return [(x, r) for x, r in out if x not in skip]
-
-    def index_bounds(self, sym, model):
-        found = self.resolve(sym) if isinstance(sym, S.Sym) else None
-        if found is None:
-            return []
-        spec, bind, _ = found
-        if spec.layer is None or spec.quantity in ("Wb", "a1"):
-            return []
-        item = bind.get(spec.layer)
-        text = flat(item) if item is not None else spec.layer
-        if text is None or not (text.isdigit() or text == self.table.output_layer):
-            return []
-        layer = model.L + self.base if text == self.table.output_layer else int(text)
-        out = []
-        for k, letter in enumerate(spec.index):
-            item = bind.get(letter)
-            if item is not None and flat(item) and flat(item).isalpha() and len(flat(item)) == 1:
-                size = self._slot_size(spec, k, layer, model)
-                if size:
-                    out.append((flat(item), size))
-        return out
-
-    def family_label(self, fam) -> str:
-        kind, key = fam
-        if kind == "delta":
-            return f"δ^({key + self.base})"
-        if kind == "grad":
-            return f"∂cost/∂W of layer {key + self.base}"
-        return str(key)
-
     def describe_layer(self, paper_layer: int) -> str:
         return str(paper_layer + self.base)
-
-
-def _letters(item):
-    return [x.name for x in S.walk(item) if isinstance(x, S.Sym) and len(x.name) == 1 and x.name.isalpha()
-            and not x.sub and not x.sup and not x.pre]
-

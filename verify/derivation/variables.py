@@ -102,6 +102,7 @@ class Variables:
                 return self.entry_of(Mat(whole), den.sub, ctx, den.pos)
         if not isinstance(den, S.Sym):
             raise Unsupported("can only differentiate with respect to a symbol", getattr(den, "pos", -1))
+        den = self.in_layer(den, ctx)
         found = self.resolve(den)
         if found is not None and found[0].quantity in _KIND:
             spec, bind, T = found
@@ -116,6 +117,8 @@ class Variables:
             if picked is None:
                 raise Unsupported("the bias unit a_0 = 1 is not a variable", den.pos)
             return picked
+        if found is None:
+            self.check_layered(den, "the derivative variable ")
         if found is None and den.name in ctx.variables:
             return ("plain", self.plain_name(den, ctx), 0, 0)
         raise Unsupported(f"cannot differentiate with respect to {show(den)}", den.pos)
