@@ -26,13 +26,13 @@ from .startup import guard_imports as _guard_imports
 
 _guard_imports()  # Ctrl-C while a command still imports: one line, exit 130
 
-from .engine import Engine  # noqa: E402
-from .errors import LIMITS, InvalidArgument  # noqa: E402
-from .functions import ACTIVATIONS, COST_GRADIENTS, COSTS, DERIVATIVES, output_delta  # noqa: E402
-from .mnist import MNISTError  # noqa: E402
-from .mnist import load as load_mnist  # noqa: E402
-from .network import cost, forward, gradients  # noqa: E402
-from .train import Config, Trainer  # noqa: E402
+from .engine import Engine
+from .errors import LIMITS, InvalidArgument
+from .functions import ACTIVATIONS, COST_GRADIENTS, COSTS, DERIVATIVES, output_delta
+from .mnist import MNISTError
+from .mnist import load as load_mnist
+from .network import cost, forward, gradients
+from .train import Config, Trainer
 
 __all__ = [
     "ACTIVATIONS", "DERIVATIVES", "COSTS", "COST_GRADIENTS", "output_delta",

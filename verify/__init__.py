@@ -32,14 +32,14 @@ from .startup import guard_imports as _guard_imports
 
 _guard_imports()  # Ctrl-C while a command still imports: one line, exit 130
 
-from .cases import REFERENCE_SIZES, Case  # noqa: E402
-from .check import CheckResult, GradientMismatch, assert_backprop_correct, check_implementation  # noqa: E402
-from .compare import EntryCheck, MatrixCheck, Report, compare  # noqa: E402
-from .diagnose import Diagnosis, diagnose  # noqa: E402
-from .errors import LIMITS, InvalidArgument  # noqa: E402
-from .notebook import show  # noqa: E402
-from .oracles import central_difference, complex_step  # noqa: E402
-from .tolerances import TOLERANCES, Tolerance, tolerance_for  # noqa: E402
+from .cases import REFERENCE_SIZES, Case
+from .check import CheckResult, GradientMismatch, assert_backprop_correct, check_implementation
+from .compare import EntryCheck, MatrixCheck, Report, compare
+from .diagnose import Diagnosis, diagnose
+from .errors import LIMITS, InvalidArgument
+from .notebook import show
+from .oracles import central_difference, complex_step
+from .tolerances import TOLERANCES, Tolerance, tolerance_for
 
 __all__ = [
     "REFERENCE_SIZES",
