@@ -187,8 +187,10 @@ class Quantities:
             why = " (0 is the bias)" if lo == 0 else ""
             if j == 0 and spec.quantity in ("Wb", "a1") and not self.config.bias:
                 why = ": no bias column or unit (front matter bias: false)"
-            raise OutOfRange(f"index {j} out of range {lo}..{size - 1 + lo}{why}", pos,
-                             self._free(bind, letter, ctx))
+            what = {("W", 0): "target node", ("W", 1): "source node", ("Wb", 0): "target node",
+                    ("Wb", 1): "source node"}.get((spec.quantity, k), "node")
+            raise OutOfRange(f"{what} {j} does not exist (the layer's nodes are {lo}..{size - 1 + lo}){why}",
+                             pos, self._free(bind, letter, ctx))
         return j
 
     def _pick(self, M, spec, bind, T, ctx, pos, lo=1):
