@@ -189,8 +189,8 @@ class Quantities:
                 why = ": no bias column or unit (front matter bias: false)"
             what = {("W", 0): "target node", ("W", 1): "source node", ("Wb", 0): "target node",
                     ("Wb", 1): "source node"}.get((spec.quantity, k), "node")
-            raise OutOfRange(f"{what} {j} does not exist (the layer's nodes are {lo}..{size - 1 + lo}){why}",
-                             pos, self._free(bind, letter, ctx))
+            raise OutOfRange(f"{what} {j} out of range {lo}..{size - 1 + lo} (it does not exist){why}", pos,
+                             self._free(bind, letter, ctx))
         return j
 
     def _pick(self, M, spec, bind, T, ctx, pos, lo=1):
