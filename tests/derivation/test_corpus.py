@@ -17,7 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from verify.derivation import check_text, main
 from verify.derivation.check import Checker

@@ -17,7 +17,11 @@ import re
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
