@@ -83,3 +83,12 @@ def test_a_bad_paper_symbol_is_bad_input():
 
     with pytest.raises(ConfigError):
         check_text(_doc(W0, "symbols:\n  'V': nonsense[N]\n"))
+
+
+@pytest.mark.parametrize("op", ["*", r"\circ", ".*"])
+def test_element_wise_products_in_paper_notation(op):
+    """``*``, ``\\circ`` and MATLAB's ``.*`` are the Hadamard product (eq 10); ``\\odot`` the matrix one."""
+    hadamard = rf"{{}}_2\mathbf{{A}}_S {op} {{}}_2\mathbf{{Z}}_S = {{}}_2\mathbf{{Z}}_S {op} {{}}_2\mathbf{{A}}_S"
+    assert check_text(_doc(hadamard)).verdicts[0].status == "holds"
+    square = rf"{{}}_1\mathbf{{A}}_S {op} {{}}_1\mathbf{{A}}_S = {{}}_1\mathbf{{A}}_S \odot {{}}_1\mathbf{{A}}_S"
+    assert check_text(_doc(square)).verdicts[0].status == "fails"   # 2x2 (m_1 = n = 2): not the same
