@@ -88,7 +88,8 @@ def test_a_bad_paper_symbol_is_bad_input():
 @pytest.mark.parametrize("op", ["*", r"\circ", ".*"])
 def test_element_wise_products_in_paper_notation(op):
     """``*``, ``\\circ`` and MATLAB's ``.*`` are the Hadamard product (eq 10); ``\\odot`` the matrix one."""
-    hadamard = rf"{{}}_2\mathbf{{A}}_S {op} {{}}_2\mathbf{{Z}}_S = {{}}_2\mathbf{{Z}}_S {op} {{}}_2\mathbf{{A}}_S"
+    A2, Z2, A1 = r"{}_2\mathbf{A}_S", r"{}_2\mathbf{Z}_S", r"{}_1\mathbf{A}_S"
+    hadamard = f"{A2} {op} {Z2} = {Z2} {op} {A2}"
     assert check_text(_doc(hadamard)).verdicts[0].status == "holds"
-    square = rf"{{}}_1\mathbf{{A}}_S {op} {{}}_1\mathbf{{A}}_S = {{}}_1\mathbf{{A}}_S \odot {{}}_1\mathbf{{A}}_S"
+    square = f"{A1} {op} {A1} = {A1} \\odot {A1}"
     assert check_text(_doc(square)).verdicts[0].status == "fails"   # 2x2 (m_1 = n = 2): not the same
