@@ -1,9 +1,10 @@
 """Ctrl-C while a command still imports: one line on stderr and exit 130, never a traceback.
 
-``python -m derive`` / ``python -m verify`` and the ``backprop-*`` scripts import a package before their
-main() runs; Python's own handler would print a ``KeyboardInterrupt`` traceback from whatever module was
-loading. The package's ``__init__`` calls ``guard_imports()`` first; main() calls ``release()`` and then
-reports Ctrl-C itself. (numeric keeps its own copy: derive and numeric import nothing of each other.)
+``python -m derive`` and ``backprop-derive`` import the package before their main() runs; Python's own
+handler would print a ``KeyboardInterrupt`` traceback from whatever module was loading. ``__init__`` calls
+``guard_imports()`` first; main() calls ``release()`` and then reports Ctrl-C itself. numeric/startup.py and
+verify/startup.py are copies: derive and numeric import nothing of each other, and verify must not import
+derive before verify.impl has pinned it (a user's derive.py in the current folder would be imported).
 """
 
 import contextlib

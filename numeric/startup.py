@@ -1,9 +1,9 @@
 """Ctrl-C while a command still imports: one line on stderr and exit 130, never a traceback.
 
-``python -m numeric`` and the ``backprop-*`` scripts import a package before their
-main() runs; Python's own handler would print a ``KeyboardInterrupt`` traceback from whatever module was
-loading. The package's ``__init__`` calls ``guard_imports()`` first; main() calls ``release()`` and then
-reports Ctrl-C itself. (A copy of derive/startup.py: derive and numeric import nothing of each other.)
+``python -m numeric`` and ``backprop-train`` import the package before their main() runs; Python's own
+handler would print a ``KeyboardInterrupt`` traceback from whatever module was loading. ``__init__`` calls
+``guard_imports()`` first; main() calls ``release()`` and then reports Ctrl-C itself. (A copy of
+derive/startup.py: derive and numeric import nothing of each other.)
 """
 
 import contextlib

@@ -49,7 +49,7 @@ def _hint(run, failure, deadline, first=True) -> tuple[str, str]:
         return ("the entry after \\dots must name the last sample Sn (or the last node m_N), as the other "
                 "rows do", "")
     if values is not None:
-        describe = getattr(run.notation, "describe_layer", str)
+        describe = run.notation.describe_layer
         model = run.models[failure["point"]]
         text, kind = phi_factor_hint(values[0], values[1], model, describe)
         if text:
@@ -103,15 +103,12 @@ def _shape_hint(run, failure) -> str:
 
 def _layer_slots(notation):
     def slots(sym):
-        if hasattr(notation, "resolve"):
-            found = notation.resolve(sym)
-            if found is None or found[0].layer not in found[1]:
-                return []
-            item = found[1][found[0].layer]
-            return [(part, k) for part in ("pre", "sub", "sup") for k, x in enumerate(getattr(sym, part))
-                    if strip(x) is item or x is item]
-        out = sym.pre and any(isinstance(x, S.Sym) and x.name == "o" for x in S.walk(sym.pre[0]))
-        return [("pre", 0)] if sym.pre and not out else []
+        found = notation.resolve(sym)
+        if found is None or found[0].layer not in found[1]:
+            return []
+        item = found[1][found[0].layer]
+        return [(part, k) for part in ("pre", "sub", "sup") for k, x in enumerate(getattr(sym, part))
+                if strip(x) is item or x is item]
     return slots
 
 
@@ -138,7 +135,7 @@ def _edit_hint(run, failure, deadline, written_out=True) -> tuple[str, str]:
             original = ev(member, ctx)
         except Exception:  # noqa: BLE001
             original = None
-        swap = getattr(run.notation, "counterpart", None)
+        swap = run.notation.counterpart
         slots = _layer_slots(run.notation)
         phi = () if not written_out else phi_factor_edits(
             member, slots, letters | _node_sum_letters(run.members), _activations(run.notation),
@@ -179,11 +176,8 @@ def _activations(notation):
         for node in S.walk(member):
             if not isinstance(node, S.Sym) or node in out:
                 continue
-            if hasattr(notation, "resolve"):
-                found = notation.resolve(node)
-                if found is not None and found[0].quantity in ("a", "a1"):
-                    out.append(node)
-            elif node.name in ("a", "A") and (node.pre or node.sup):
+            found = notation.resolve(node)
+            if found is not None and found[0].quantity in ("a", "a1"):
                 out.append(node)
         return out
     return find
@@ -204,15 +198,9 @@ def _shape(ctx, loose):
 
 
 def _hadamard(notation) -> str:
-    """The notation's element-wise product operator (the one that multiplies two columns entry by entry)."""
-    column = Mat([[1], [2]])
-    for op in ("odot", "circ", "*"):
-        try:
-            if isinstance(notation.product(op, column, column, -1), Mat):
-                return op
-        except Exception:  # noqa: BLE001 - a matrix product of two columns: not element-wise
-            continue
-    return "*"
+    """The notation's element-wise product operator, as its table names it (``*`` by default)."""
+    operators = notation.table.operators
+    return next((op for op in ("odot", "circ", "*") if operators.get(op) == "hadamard"), "*")
 
 
 def _neighbours(run, k):

@@ -89,7 +89,7 @@ def split_items(items, keep: str = "") -> list:
     if len(items) == 1 and _terms(items[0]) is not None:   # _{i y_i}: an index and a label
         return _terms(items[0])
     if len(items) == 1:
-        text = _flat(items[0])
+        text = flat(items[0])
         whole = _is_word(text) or is_sample_word(text, keep) if text else True
         if text and len(text) > 1 and text.isalnum() and not whole:
             return [S.Num(items[0].pos, Fraction(int(ch))) if ch.isdigit() else S.Sym(items[0].pos, ch)
@@ -118,16 +118,12 @@ def _is_word(text: str) -> bool:
     return text in ("out", "in")
 
 
-def _flat(node):
-    return flat(node)
-
-
 def _slot_letters(items, keep="") -> list:
     """The slot letters of a pattern's script items (``{jk}`` -> [j, k], ``{x,l}`` -> [x, l]); none for a
     literal script (``{out}``, ``{\\phi}``, and the sample prefix alone: ``W_{S}``, every sample)."""
     out = []
     for item in split_items(items):
-        text = _flat(item)
+        text = flat(item)
         if not text or not text.isalpha() or _is_word(text) or (keep and text == keep):
             return []
         out.extend(text)
@@ -139,8 +135,8 @@ def _same(mine, theirs, keep) -> bool:
         return False
     for a, b in zip(mine, theirs, strict=True):
         a, b = strip(a), strip(b)
-        if keep and _flat(a) == keep:   # the sample prefix alone, in either case: _S, _s
-            if (_flat(b) or "").lower() != keep.lower():
+        if keep and flat(a) == keep:   # the sample prefix alone, in either case: _S, _s
+            if (flat(b) or "").lower() != keep.lower():
                 return False
         elif a != b:
             return False

@@ -9,7 +9,6 @@ AST knows nothing about networks; :mod:`.notation` gives symbols their meaning.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from lark import Lark
 from lark.exceptions import (
@@ -43,7 +42,7 @@ from .nodes import (
     replace,
     walk,
 )
-from .transform import ToAST
+from .transform import GRAMMAR, ToAST
 
 __all__ = ["ParseError", "Node", "Num", "Sym", "Group", "Frac", "Deriv", "Sum", "Bin", "Neg", "Matrix",
            "Dots", "Text", "Func", "Scripted", "Indicator", "Partial", "parse_chain", "preprocess", "walk",
@@ -51,12 +50,9 @@ __all__ = ["ParseError", "Node", "Num", "Sym", "Group", "Frac", "Deriv", "Sum", 
 
 
 # ---------------------------------------------------------------- parser --------------------------------
-_GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
 MAX_LENGTH = 20_000   # characters of one equation

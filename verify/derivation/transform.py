@@ -31,10 +31,10 @@ from .nodes import (
     walk,
 )
 
-__all__ = ["ToAST"]
+__all__ = ["ToAST", "GRAMMAR"]
 
-_GREEK_NAMES = re.search(r"GREEK\.1: /\\\\\((.*?)\)", (Path(__file__).with_name("grammar.lark"))
-                         .read_text(encoding="utf-8")).group(1)
+GRAMMAR = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")   # read once, parsed by syntax
+_GREEK_NAMES = re.search(r"GREEK\.1: /\\\\\((.*?)\)", GRAMMAR).group(1)
 
 _MULOPS = {".*": "*", "*": "*",
            "\\odot": "odot", "\\cdot": "cdot", "\\times": "times", "/": "/", "\\circ": "circ"}
